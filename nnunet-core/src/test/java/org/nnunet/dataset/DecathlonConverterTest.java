@@ -31,22 +31,24 @@ class DecathlonConverterTest {
     private static final String PYTHON = System.getProperty("nnunet.python", "/usr/bin/python3");
 
     /** Voxel [x,y,z,t] = x + 10y + 100z + 1000t + offset (labels: 0/1 checkerboard); affine: spacing (1.5, 2, 2.5), translation (10, 20, 30). */
-    private static final String WRITE_NIFTI = """
+    private static final String WRITE_NIFTIS = """
             import sys, numpy as np, nibabel as nib
-            path, channels, offset, dtype = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-            x, y, z, t = np.meshgrid(np.arange(6), np.arange(5), np.arange(4), np.arange(max(channels, 1)),
-                                     indexing='ij')
-            if dtype == 'label':
-                data = ((x + y + z + t) % 2).astype(np.uint8)
-            else:
-                data = (x + 10 * y + 100 * z + 1000 * t + offset).astype(dtype)
-            if channels == 0:
-                data = data[..., 0]
-            aff = np.array([[1.5, 0, 0, 10], [0, 2, 0, 20], [0, 0, 2.5, 30], [0, 0, 0, 1]])
-            img = nib.Nifti1Image(data, aff)
-            img.set_qform(aff, code=1)
-            img.set_sform(aff, code=1)
-            nib.save(img, path)
+            args = sys.argv[1:]
+            for i in range(0, len(args), 4):
+                path, channels, offset, dtype = args[i], int(args[i + 1]), int(args[i + 2]), args[i + 3]
+                x, y, z, t = np.meshgrid(np.arange(6), np.arange(5), np.arange(4), np.arange(max(channels, 1)),
+                                         indexing='ij')
+                if dtype == 'label':
+                    data = ((x + y + z + t) % 2).astype(np.uint8)
+                else:
+                    data = (x + 10 * y + 100 * z + 1000 * t + offset).astype(dtype)
+                if channels == 0:
+                    data = data[..., 0]
+                aff = np.array([[1.5, 0, 0, 10], [0, 2, 0, 20], [0, 0, 2.5, 30], [0, 0, 0, 1]])
+                img = nib.Nifti1Image(data, aff)
+                img.set_qform(aff, code=1)
+                img.set_sform(aff, code=1)
+                nib.save(img, path)
             """;
 
     @TempDir
@@ -61,21 +63,18 @@ class DecathlonConverterTest {
         assertEquals(0, p.exitValue(), "python failed: " + out);
     }
 
-    private static void nifti(Path file, int channels, int offset, String dtype) throws Exception {
-        python(WRITE_NIFTI, file.toString(), String.valueOf(channels), String.valueOf(offset), dtype);
-    }
-
     /** A Decathlon folder: training cases 1, 2 and test case 3; int16 images with the given channels (0: 3D). */
     private Path decathlonTask(String name, int channels) throws Exception {
         Path task = tmp.resolve(name);
         for (String sub : List.of("imagesTr", "labelsTr", "imagesTs")) {
             Files.createDirectories(task.resolve(sub));
         }
-        nifti(task.resolve("imagesTr/tiny_001.nii.gz"), channels, 0, "int16");
-        nifti(task.resolve("imagesTr/tiny_002.nii.gz"), channels, 5, "int16");
-        nifti(task.resolve("imagesTs/tiny_003.nii.gz"), channels, 7, "int16");
-        nifti(task.resolve("labelsTr/tiny_001.nii.gz"), 0, 0, "label");
-        nifti(task.resolve("labelsTr/tiny_002.nii.gz"), 0, 0, "label");
+        String c = String.valueOf(channels);
+        python(WRITE_NIFTIS, task.resolve("imagesTr/tiny_001.nii.gz").toString(), c, "0", "int16",
+                task.resolve("imagesTr/tiny_002.nii.gz").toString(), c, "5", "int16",
+                task.resolve("imagesTs/tiny_003.nii.gz").toString(), c, "7", "int16",
+                task.resolve("labelsTr/tiny_001.nii.gz").toString(), "0", "0", "label",
+                task.resolve("labelsTr/tiny_002.nii.gz").toString(), "0", "0", "label");
         // macOS resource forks, as found in the Decathlon tarballs
         Files.write(task.resolve("imagesTr/._tiny_001.nii.gz"), new byte[] {0, 5, 22, 7});
         Files.write(task.resolve("labelsTr/._tiny_001.nii.gz"), new byte[] {0, 5, 22, 7});
