@@ -28,7 +28,7 @@ public final class VerifyDatasetIntegrityCommand implements Callable<Integer> {
             description = "Task ids (4, 004) or names (Task004_Hippocampus).")
     List<String> tasks;
 
-    @Option(names = {"-p", "-tf"}, paramLabel = "N", defaultValue = "${env:nnUNet_def_n_proc:-8}",
+    @Option(names = "-p", paramLabel = "N", defaultValue = "${env:nnUNet_def_n_proc:-8}",
             description = "Number of threads (default ${DEFAULT-VALUE}).")
     int threads;
 

@@ -51,7 +51,8 @@ public final class DecathlonConverter {
         validateLayout(input, fullName);
         TaskName task = new TaskName(outputTaskId != null ? outputTaskId : Integer.parseInt(fullName.substring(4, 6)),
                 fullName.substring(7));
-        DatasetJson datasetJson = DatasetJson.read(input.resolve("dataset.json"));
+        // rewritten first so that a bad case entry fails before any file is written
+        DatasetJson converted = DatasetJson.read(input.resolve("dataset.json")).withNnUNetCasePaths();
 
         Path output = rawData.resolve(task.fullName());
         deleteRecursively(output);
@@ -73,7 +74,6 @@ public final class DecathlonConverter {
         int split = (int) results.stream().filter(Boolean.TRUE::equals).count();
         int copied = (int) results.stream().filter(Boolean.FALSE::equals).count();
 
-        DatasetJson converted = datasetJson.withNnUNetCasePaths();
         converted.write(output.resolve("dataset.json"));
         return new Summary(task, output, converted.numTraining(), converted.numTest(), converted.modality(),
                 converted.labels(), split, copied);
