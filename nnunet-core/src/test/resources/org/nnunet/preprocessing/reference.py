@@ -48,6 +48,59 @@ def resample_data_or_seg(data, new_shape, is_seg, axis, order, order_z):
     return map_coordinates(r, np.array([mr, mc, md]), order=order_z, mode="nearest")
 
 
+def preprocess_case(data, seg, original_spacing, target_spacing, transpose, schemes, use_mask, ct, all_classes,
+                    two_d):
+    """GenericPreprocessor._run_internal / PreprocessorFor2D without file I/O, written from the v1.7.1 rules."""
+    data = data.transpose((0, *[i + 1 for i in transpose])).astype(np.float32)
+    seg = seg.transpose((0, *[i + 1 for i in transpose]))
+    spacing_t = np.array(original_spacing)[transpose]
+    target = np.array(target_spacing, dtype=float)
+    if two_d:
+        target[0] = spacing_t[0]
+    data[np.isnan(data)] = 0
+    shape = np.array(data[0].shape)
+    new_shape = np.round((spacing_t / target).astype(float) * shape).astype(int)
+    if (spacing_t.max() / spacing_t.min()) > 3:
+        axis = np.where(max(spacing_t) / spacing_t == 1)[0]
+    elif (target.max() / target.min()) > 3:
+        axis = np.where(max(target) / target == 1)[0]
+    else:
+        axis = None
+    if axis is not None and len(axis) != 1:
+        axis = None
+    ax = None if axis is None else int(axis[0])
+    data = np.stack([resample_data_or_seg(d, new_shape, False, ax, 3, 0) for d in data]).astype(np.float32)
+    seg = np.stack([resample_data_or_seg(s, new_shape, True, ax, 1, 0) for s in seg]).astype(np.float32)
+    seg[seg < -1] = 0
+    for c in range(len(data)):
+        if schemes[c] == "CT":
+            data[c] = np.clip(data[c], ct[c][2], ct[c][3])
+            data[c] = (data[c] - ct[c][0]) / ct[c][1]
+            if use_mask[c]:
+                data[c][seg[-1] < 0] = 0
+        elif schemes[c] == "noNorm":
+            pass
+        elif use_mask[c]:
+            mask = seg[-1] >= 0
+            data[c][mask] = (data[c][mask] - data[c][mask].mean()) / (data[c][mask].std() + 1e-8)
+            data[c][mask == 0] = 0
+        else:
+            data[c] = (data[c] - data[c].mean()) / (data[c].std() + 1e-8)
+    all_data = np.vstack((data, seg)).astype(np.float32)
+    rndst = np.random.RandomState(1234)
+    rows = []
+    for c in all_classes:
+        all_locs = np.argwhere(all_data[-1] == c)
+        if len(all_locs) == 0:
+            continue
+        k = min(10000, len(all_locs))
+        k = max(k, int(np.ceil(len(all_locs) * 0.01)))
+        sel = all_locs[rndst.choice(len(all_locs), k, replace=False)]
+        rows.append(np.concatenate([np.full((k, 1), c), sel], axis=1))
+    locs = np.concatenate(rows) if rows else np.zeros((0, 4))
+    return all_data, locs
+
+
 def main():
     jobs = json.load(open(sys.argv[1]))
     for j in jobs:
@@ -61,6 +114,11 @@ def main():
             axis = j["axis"] if j["axis"] >= 0 else None
             y = resample_data_or_seg(np.load(j["in"]), tuple(j["shape"]), j["is_seg"], axis, j["order"],
                                      j["order_z"])
+        elif op == "preprocess":
+            x = np.load(j["in"])
+            y, locs = preprocess_case(x[:-1], x[-1:], j["original_spacing"], j["target_spacing"], j["transpose"],
+                                      j["schemes"], j["use_mask"], j["ct"], j["all_classes"], j["two_d"])
+            np.save(j["out"].replace("_out.npy", "_locs.npy"), locs.astype(np.float64))
         elif op == "choice":
             rs = np.random.RandomState(j["seed"])
             y = np.concatenate([rs.choice(n, k, replace=False) for n, k in j["draws"]])
