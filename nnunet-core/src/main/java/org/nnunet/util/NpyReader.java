@@ -3,6 +3,7 @@ package org.nnunet.util;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,39 +26,66 @@ public final class NpyReader {
 
     public static NpyArray read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer pre = readExactly(ch, file, 8);
-            for (int i = 0; i < NpyWriter.MAGIC.length; i++) {
-                if (pre.get(i) != NpyWriter.MAGIC[i]) {
-                    throw new IOException(file + ": not a .npy file (bad magic)");
-                }
-            }
-            int major = pre.get(6);
-            int headerLen;
-            if (major == 1) {
-                headerLen = Short.toUnsignedInt(readExactly(ch, file, 2).order(ByteOrder.LITTLE_ENDIAN).getShort());
-            } else if (major == 2 || major == 3) {
-                headerLen = readExactly(ch, file, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            } else {
-                throw new IOException(file + ": unsupported .npy format version " + major);
-            }
-            String header = StandardCharsets.ISO_8859_1.decode(readExactly(ch, file, headerLen)).toString();
-            String descr = group(DESCR, header, file, "descr");
-            if ("True".equals(group(FORTRAN, header, file, "fortran_order"))) {
-                throw new IOException(file + ": Fortran-order arrays are not supported");
-            }
-            int[] shape = parseShape(group(SHAPE, header, file, "shape"), file);
-            long count = 1;
-            for (int s : shape) {
-                count *= s;
-            }
-            if (count > Integer.MAX_VALUE - 8) {
-                throw new IOException(file + ": array of " + count + " values is too large");
-            }
-            Dtype type = Dtype.of(descr, file);
-            ByteBuffer raw = readExactly(ch, file, Math.multiplyExact(count, type.size))
+            Header h = readHeader(ch, file);
+            ByteBuffer raw = readExactly(ch, file, Math.multiplyExact(h.count(), h.type().size))
                     .order(ByteOrder.LITTLE_ENDIAN);
-            return new NpyArray(shape, type.toFloats(raw, (int) count));
+            return new NpyArray(h.shape(), h.type().toFloats(raw, (int) h.count()));
         }
+    }
+
+    /**
+     * Memory-maps a float32 {@code .npy} file read-only: the training data loader copies patches straight from the
+     * page cache, so a dataset larger than the heap trains without loading it.
+     */
+    public static MappedNpy map(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header h = readHeader(ch, file);
+            if (h.type() != Dtype.F4) {
+                throw new IOException(file + ": only float32 ('<f4') arrays can be memory-mapped");
+            }
+            long offset = ch.position();
+            long bytes = h.count() * 4;
+            if (offset + bytes > ch.size()) {
+                throw new IOException(file + ": truncated, expected " + bytes + " bytes of data");
+            }
+            FloatBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, offset, bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            return new MappedNpy(h.shape(), data);
+        }
+    }
+
+    private record Header(int[] shape, long count, Dtype type) {}
+
+    private static Header readHeader(FileChannel ch, Path file) throws IOException {
+        ByteBuffer pre = readExactly(ch, file, 8);
+        for (int i = 0; i < NpyWriter.MAGIC.length; i++) {
+            if (pre.get(i) != NpyWriter.MAGIC[i]) {
+                throw new IOException(file + ": not a .npy file (bad magic)");
+            }
+        }
+        int major = pre.get(6);
+        int headerLen;
+        if (major == 1) {
+            headerLen = Short.toUnsignedInt(readExactly(ch, file, 2).order(ByteOrder.LITTLE_ENDIAN).getShort());
+        } else if (major == 2 || major == 3) {
+            headerLen = readExactly(ch, file, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        } else {
+            throw new IOException(file + ": unsupported .npy format version " + major);
+        }
+        String header = StandardCharsets.ISO_8859_1.decode(readExactly(ch, file, headerLen)).toString();
+        String descr = group(DESCR, header, file, "descr");
+        if ("True".equals(group(FORTRAN, header, file, "fortran_order"))) {
+            throw new IOException(file + ": Fortran-order arrays are not supported");
+        }
+        int[] shape = parseShape(group(SHAPE, header, file, "shape"), file);
+        long count = 1;
+        for (int s : shape) {
+            count *= s;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(file + ": array of " + count + " values is too large");
+        }
+        return new Header(shape, count, Dtype.of(descr, file));
     }
 
     private static int[] parseShape(String inside, Path file) throws IOException {
