@@ -112,7 +112,31 @@ public final class MapCoordinates {
         return out;
     }
 
+    /** np.unique for label maps: a linear scan while there are few distinct values, a sort otherwise. */
     static float[] uniqueSorted(float[] values) {
+        float[] distinct = new float[16];
+        int n = 0;
+        outer:
+        for (float v : values) {
+            for (int k = 0; k < n; k++) {
+                if (Float.compare(distinct[k], v) == 0) {
+                    continue outer;
+                }
+            }
+            if (n == 64) {
+                return uniqueBySorting(values);
+            }
+            if (n == distinct.length) {
+                distinct = Arrays.copyOf(distinct, 2 * n);
+            }
+            distinct[n++] = v;
+        }
+        float[] out = Arrays.copyOf(distinct, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static float[] uniqueBySorting(float[] values) {
         float[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = 0;
