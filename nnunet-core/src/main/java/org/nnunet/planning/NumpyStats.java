@@ -7,7 +7,7 @@ final class NumpyStats {
     private NumpyStats() {}
 
     /**
-     * {@code np.percentile(values, q)} with the default linear method: virtual index {@code n*q + (1 - q) - 1}
+     * {@code np.percentile(values, q)} with the default linear method: virtual index {@code (n - 1) * q / 100}
      * and numpy's {@code _lerp} (interpolating from the upper neighbour when the fraction is at least 0.5).
      */
     static double percentile(double[] values, double q) {
@@ -22,7 +22,7 @@ final class NumpyStats {
     static double percentileSorted(double[] s, double q) {
         int n = s.length;
         double qq = q / 100.0;
-        double virtual = n * qq + (1.0 + qq * -1.0) - 1.0;
+        double virtual = (n - 1) * qq;
         double lowerIndex = Math.floor(virtual);
         double t = virtual - lowerIndex;
         int lo = (int) Math.max(0, Math.min(n - 1, lowerIndex));
