@@ -35,7 +35,8 @@ public record StagePlan(
     static String fmt(double[] v) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < v.length; i++) {
-            b.append(i > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%.5g", v[i]));
+            b.append(i > 0 ? ", " : "").append(java.math.BigDecimal.valueOf(Math.round(v[i] * 1e5) / 1e5)
+                    .stripTrailingZeros().toPlainString());
         }
         return b.append(']').toString();
     }
