@@ -1,6 +1,7 @@
 package org.nnunet.inference;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -41,6 +42,7 @@ public final class SegmentationExporter {
         if (postprocess != null) {
             seg = postprocess.apply(seg);
         }
+        Files.createDirectories(niftiFile.toAbsolutePath().getParent());
         NiftiIO.write(seg.toVolume(), NiftiDataType.UINT8, niftiFile);
         return seg;
     }

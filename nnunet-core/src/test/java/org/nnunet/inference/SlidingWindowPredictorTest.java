@@ -175,4 +175,29 @@ class SlidingWindowPredictorTest {
         assertEquals(3 * 2 * 3 * 4, net.calls);
         assertArrayEquals(new int[] {8, 8}, net.shapesSeen.get(0));
     }
+
+    @Test
+    @DisplayName("predict_cases: folds are averaged on the softmax")
+    void foldMean() {
+        int[] shape = {4, 6, 6};
+        float[] img = ramp(4 * 6 * 6);
+        VoxelwisePredictor a = new VoxelwisePredictor(2);
+        PatchPredictor b = new VoxelwisePredictor(2) {
+            @Override
+            public float[] predictLogits(float[] patch, int channels, int[] patchShape) {
+                float[] out = super.predictLogits(patch, channels, patchShape);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = -out[i];
+                }
+                return out;
+            }
+        };
+        SlidingWindowPredictor.Settings st = SlidingWindowPredictor.Settings.defaults(3);
+        SoftmaxVolume mean = new FoldEnsemblePredictor(List.of(new SlidingWindowPredictor(a, new int[] {4, 4, 4}, st),
+                new SlidingWindowPredictor(b, new int[] {4, 4, 4}, st))).predict(new float[][] {img}, shape);
+        // softmax(v, 2v) and softmax(-v, -2v) are mirror images: their mean is 0.5 everywhere
+        for (float v : mean.data()) {
+            assertEquals(0.5f, v, 1e-6);
+        }
+    }
 }
