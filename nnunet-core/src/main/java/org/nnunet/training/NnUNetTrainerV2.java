@@ -1,0 +1,321 @@
+package org.nnunet.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.nnunet.augmentation.AugmentationParameters;
+import org.nnunet.augmentation.AugmentationPipeline;
+import org.nnunet.augmentation.PatchBatch;
+import org.nnunet.dataloading.BackgroundBatchGenerator;
+import org.nnunet.dataloading.DataLoader;
+import org.nnunet.dataloading.ForegroundOversampling;
+import org.nnunet.dataloading.PreprocessedDataset;
+import org.nnunet.network.GenericUNet;
+import org.nnunet.network.NetworkDevice;
+import org.nnunet.network.UNetArchitecture;
+import org.nnunet.planning.Plans;
+import org.nnunet.planning.PlansIO;
+import org.nnunet.planning.StagePlan;
+import org.nnunet.preprocessing.PreprocessedDataFolder;
+
+/**
+ * nnUNetTrainerV2 for one configuration and fold: Generic_UNet with deep supervision from the plans, DC_and_CE loss,
+ * Nesterov SGD with the poly learning rate, moreDA augmentation on background threads, 250 training iterations and 50
+ * validation batches per epoch, the "global Dice" of the validation batches with its moving average deciding
+ * {@code model_best}, {@code model_latest} every 50 epochs and {@code model_final_checkpoint} at the end; {@code -c}
+ * resumes from the latest checkpoint with the same learning rate and momentum buffers.
+ *
+ * <p>Each epoch's batches come from generators seeded with (seed, epoch), so a resumed run sees the same data as an
+ * uninterrupted one.
+ */
+public final class NnUNetTrainerV2 implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TrainerSettings settings;
+    private final Plans plans;
+    private final int stage;
+    private final StagePlan stagePlan;
+    private final PreprocessedDataFolder dataFolder;
+    private final CrossValidationSplits.Fold split;
+    private final Path foldDir;
+    private final Consumer<String> log;
+    private final NDManager manager;
+    private final GenericUNet network;
+    private final NesterovSgd optimizer;
+    private final TrainingStep step;
+    private final PolyLr polyLr;
+    private final AugmentationParameters augmentation;
+    private TrainingProgress progress;
+
+    /**
+     * @param preprocessedTaskDir {@code nnUNet_preprocessed/TaskXXX_NAME}
+     * @param foldDir             {@code RESULTS_FOLDER/nnUNet/CONFIG/TaskXXX_NAME/nnUNetTrainerV2__nnUNetPlansv2.1/fold_N}
+     */
+    public NnUNetTrainerV2(TrainerSettings settings, Path preprocessedTaskDir, Path foldDir, Consumer<String> log)
+            throws IOException {
+        this.settings = settings;
+        this.foldDir = foldDir;
+        this.log = log;
+        this.plans = PlansIO.read(preprocessedTaskDir.resolve(settings.is2d() ? PlansIO.PLANS_2D : PlansIO.PLANS_3D));
+        this.stage = stageOf(settings.configuration(), plans);
+        this.stagePlan = plans.stage(stage);
+        this.dataFolder = PreprocessedDataFolder.stage(preprocessedTaskDir, plans.dataIdentifier(), stage);
+        List<String> cases = caseIds(dataFolder);
+        this.split = CrossValidationSplits.loadOrCreate(preprocessedTaskDir, cases).get(settings.fold());
+
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        this.manager = NDManager.newBaseManager(NetworkDevice.fromConfig(settings.device()));
+        this.network = new GenericUNet(architecture(plans, stagePlan, settings.is2d()), true);
+        network.initialize(manager);
+        this.optimizer = NesterovSgd.nnUNetV2(manager);
+        int outputs = stagePlan.poolOpKernelSizes().length;
+        DiceCELoss loss = new DiceCELoss(DiceCELoss.useBatchDice(settings.configuration(), plans.numStages()));
+        this.step = new TrainingStep(network, new DeepSupervisionLoss(loss, outputs), optimizer, manager);
+        this.polyLr = new PolyLr(PolyLr.nnUNetV2().initialLr(), settings.maxEpochs(), PolyLr.nnUNetV2().exponent());
+        this.augmentation = AugmentationParameters.nnUNetTrainerV2(stagePlan.patchSize(),
+                !settings.is2d() && stagePlan.doDummy2DDataAug(), null);
+        this.progress = TrainingProgress.start(0.99);
+    }
+
+    /** 3d_lowres is stage 0 of a two-stage 3D plan; 3d_fullres the last stage; 2d the only 2D stage. */
+    static int stageOf(String configuration, Plans plans) {
+        if (configuration.equals("3d_lowres")) {
+            if (plans.numStages() < 2) {
+                throw new IllegalArgumentException("the plans have no low-resolution stage (the dataset is small "
+                        + "enough for 3d_fullres): 3d_lowres and the cascade are not needed");
+            }
+            return 0;
+        }
+        return plans.numStages() - 1;
+    }
+
+    /** Generic_UNet as nnUNetTrainerV2.initialize_network builds it: input modalities, classes + background. */
+    public static UNetArchitecture architecture(Plans plans, StagePlan stage, boolean is2d) {
+        int classes = plans.numClasses() + 1;
+        return is2d
+                ? UNetArchitecture.twoD(plans.numModalities(), classes, stage.poolOpKernelSizes(), stage.convKernelSizes())
+                : UNetArchitecture.threeD(plans.numModalities(), classes, stage.poolOpKernelSizes(), stage.convKernelSizes());
+    }
+
+    static List<String> caseIds(PreprocessedDataFolder folder) throws IOException {
+        if (!Files.isDirectory(folder.dir())) {
+            throw new IOException(folder.dir() + ": preprocessed data missing (run nnUNet_plan_and_preprocess)");
+        }
+        try (Stream<Path> files = Files.list(folder.dir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy"))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+        }
+    }
+
+    public Path foldDir() {
+        return foldDir;
+    }
+
+    public CrossValidationSplits.Fold split() {
+        return split;
+    }
+
+    public GenericUNet network() {
+        return network;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Plans plans() {
+        return plans;
+    }
+
+    public StagePlan stagePlan() {
+        return stagePlan;
+    }
+
+    public TrainingProgress progress() {
+        return progress;
+    }
+
+    public TrainerSettings settings() {
+        return settings;
+    }
+
+    /** {@code -c}: v1 load_latest_checkpoint order: final checkpoint, then latest, then best. */
+    public boolean loadLatestCheckpoint() throws IOException {
+        for (String name : List.of("model_final_checkpoint", "model_latest", "model_best")) {
+            if (TrainerCheckpoint.exists(foldDir, name)) {
+                TrainerCheckpoint.Meta meta = TrainerCheckpoint.load(foldDir, name, network, manager, optimizer);
+                progress = meta.progress();
+                log.accept("loaded " + name + ": continuing at epoch " + progress.epoch());
+                return true;
+            }
+        }
+        log.accept("no checkpoint in " + foldDir + ": training from scratch");
+        return false;
+    }
+
+    /** Loads weights only (for validation or prediction), e.g. {@code model_final_checkpoint}. */
+    public void loadWeights(String checkpointName) throws IOException {
+        TrainerCheckpoint.Meta meta = TrainerCheckpoint.load(foldDir, checkpointName, network, manager, null);
+        progress = meta.progress();
+    }
+
+    /** Trains from the current epoch to the last one, then writes {@code model_final_checkpoint}. */
+    public void train() throws IOException {
+        Files.createDirectories(foldDir);
+        writeDebugJson();
+        log.accept(String.format("%s %s fold %d: %d training / %d validation cases, patch %s, batch %d, "
+                        + "generator patch %s, %d epochs x %d iterations", TrainerSettings.TRAINER_NAME,
+                settings.configuration(), settings.fold(), split.train().size(), split.val().size(),
+                Arrays.toString(stagePlan.patchSize()), stagePlan.batchSize(),
+                Arrays.toString(augmentation.generatorPatchSize()), settings.maxEpochs(), settings.iterationsPerEpoch()));
+        PreprocessedDataset trainData = PreprocessedDataset.open(dataFolder, split.train());
+        PreprocessedDataset valData = PreprocessedDataset.open(dataFolder, split.val().isEmpty() ? split.train() : split.val());
+        long started = System.nanoTime();
+        int firstEpoch = progress.epoch();
+        while (progress.epoch() < settings.maxEpochs()) {
+            int epoch = progress.epoch();
+            double lr = polyLr.lr(epoch);
+            optimizer.setLearningRate(lr);
+            long t0 = System.nanoTime();
+            double trainLoss = trainEpoch(trainData, epoch);
+            OnlineEvaluation eval = new OnlineEvaluation(network.architecture().numClasses());
+            double valLoss = validateEpoch(valData, epoch, eval);
+            progress = progress.afterEpoch(trainLoss, valLoss, eval.meanForegroundDice(), 0.99);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double perEpoch = (System.nanoTime() - started) / 1e9 / (progress.epoch() - firstEpoch);
+            log.accept(String.format("epoch %d/%d  train loss %.4f  val loss %.4f  pseudo Dice %s  lr %.6f  %.1f s  ETA %s",
+                    epoch + 1, settings.maxEpochs(), trainLoss, valLoss, formatDice(eval.globalDicePerClass()), lr,
+                    seconds, eta(perEpoch * (settings.maxEpochs() - progress.epoch()))));
+            ProgressPlot.write(progress, foldDir.resolve("progress.png"));
+            if (progress.lastEpochWasBest()) {
+                saveCheckpoint("model_best");
+            }
+            if (epoch % settings.saveEvery() == settings.saveEvery() - 1) {
+                saveCheckpoint("model_latest");
+            }
+        }
+        saveCheckpoint("model_latest");
+        saveCheckpoint("model_final_checkpoint");
+        log.accept("training done: " + foldDir.resolve("model_final_checkpoint.model"));
+    }
+
+    private double trainEpoch(PreprocessedDataset data, int epoch) {
+        network.setDeepSupervision(true);
+        List<Supplier<PatchBatch>> workers = new ArrayList<>();
+        for (int w = 0; w < settings.dataWorkers(); w++) {
+            long seed = seed(epoch, w);
+            DataLoader loader = new DataLoader(data, augmentation.generatorPatchSize(), stagePlan.patchSize(),
+                    stagePlan.batchSize(), ForegroundOversampling.NNUNET_V2_PERCENT, seed);
+            AugmentationPipeline pipeline = new AugmentationPipeline(augmentation, seed ^ 0x5DEECE66DL, false);
+            workers.add(() -> pipeline.apply(loader.nextBatch()));
+        }
+        double sum = 0;
+        try (BackgroundBatchGenerator batches = new BackgroundBatchGenerator(workers, 2, "nnunet-da")) {
+            for (int it = 0; it < settings.iterationsPerEpoch(); it++) {
+                PatchBatch batch = batches.next();
+                try (NDManager iteration = manager.newSubManager()) {
+                    sum += step.train(tensor(iteration, batch.dataTensor(), batch, batch.samples().get(0).data().length),
+                            tensor(iteration, batch.segTensor(), batch, 1));
+                }
+                ProgressBar.print(it + 1, settings.iterationsPerEpoch(), sum / (it + 1));
+            }
+        }
+        return sum / settings.iterationsPerEpoch();
+    }
+
+    private double validateEpoch(PreprocessedDataset data, int epoch, OnlineEvaluation eval) {
+        DataLoader loader = new DataLoader(data, stagePlan.patchSize(), stagePlan.patchSize(), stagePlan.batchSize(),
+                ForegroundOversampling.NNUNET_V2_PERCENT, seed(epoch, 1000));
+        double sum = 0;
+        for (int b = 0; b < settings.validationBatches(); b++) {
+            PatchBatch batch = loader.nextBatch();
+            float[] seg = batch.segTensor();
+            for (int i = 0; i < seg.length; i++) {
+                if (seg[i] < 0) {
+                    seg[i] = 0; // RemoveLabelTransform(-1, 0) of the validation generator
+                }
+            }
+            try (NDManager iteration = manager.newSubManager()) {
+                sum += step.validationLoss(tensor(iteration, batch.dataTensor(), batch,
+                        batch.samples().get(0).data().length), tensor(iteration, seg, batch, 1), eval);
+            }
+        }
+        return sum / settings.validationBatches();
+    }
+
+    private long seed(int epoch, int worker) {
+        return settings.seed() * 1_000_003L + epoch * 1009L + worker;
+    }
+
+    private static NDArray tensor(NDManager m, float[] values, PatchBatch batch, int channels) {
+        int[] spatial = batch.shape();
+        long[] shape = new long[spatial.length + 2];
+        shape[0] = batch.size();
+        shape[1] = channels;
+        for (int i = 0; i < spatial.length; i++) {
+            shape[i + 2] = spatial[i];
+        }
+        return m.create(values, new Shape(shape));
+    }
+
+    private void saveCheckpoint(String name) throws IOException {
+        TrainerCheckpoint.save(foldDir, name, network, optimizer, new TrainerCheckpoint.Meta(
+                settings.configuration(), TrainerSettings.PLANS_IDENTIFIER, settings.fold(), progress, 0, 0));
+    }
+
+    private void writeDebugJson() throws IOException {
+        Map<String, Object> debug = new LinkedHashMap<>();
+        debug.put("trainer", TrainerSettings.TRAINER_NAME);
+        debug.put("settings", settings);
+        debug.put("stage", stage);
+        debug.put("plans_per_stage", stagePlan);
+        debug.put("architecture", network.architecture().toString());
+        debug.put("parameters", network.parameterCount());
+        debug.put("batch_dice", DiceCELoss.useBatchDice(settings.configuration(), plans.numStages()));
+        debug.put("deep_supervision_weights", DeepSupervisionLoss.weights(stagePlan.poolOpKernelSizes().length));
+        debug.put("basic_generator_patch_size", augmentation.generatorPatchSize());
+        debug.put("do_dummy_2D_aug", augmentation.dummy2D());
+        debug.put("mirror_axes", augmentation.mirrorAxes());
+        debug.put("dataset_train", split.train());
+        debug.put("dataset_val", split.val());
+        try {
+            JSON.writeValue(foldDir.resolve("debug.json").toFile(), debug);
+        } catch (IOException e) {
+            throw new UncheckedIOException(foldDir.resolve("debug.json") + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String formatDice(double[] dice) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < dice.length; i++) {
+            b.append(i > 0 ? ", " : "").append(String.format("%.4f", dice[i]));
+        }
+        return b.append(']').toString();
+    }
+
+    static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%dh%02dm%02ds", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        manager.close();
+    }
+}
