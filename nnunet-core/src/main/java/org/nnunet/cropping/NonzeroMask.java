@@ -35,8 +35,7 @@ public final class NonzeroMask {
         int nz = shape[0], ny = shape[1], nx = shape[2];
         int n = nz * ny * nx;
         boolean[] outside = new boolean[n];
-        int[] queue = new int[n];
-        int head = 0, tail = 0;
+        IntQueue queue = new IntQueue();
         for (int z = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
                 for (int x = 0; x < nx; x++) {
@@ -45,36 +44,61 @@ public final class NonzeroMask {
                         x = nx - 2; // jump to the last column of this row
                         continue;
                     }
-                    int i = (z * ny + y) * nx + x;
-                    if (!mask[i] && !outside[i]) {
-                        outside[i] = true;
-                        queue[tail++] = i;
-                    }
+                    visit(mask, outside, queue, (z * ny + y) * nx + x);
                 }
             }
         }
         int plane = ny * nx;
-        while (head < tail) {
-            int i = queue[head++];
+        while (!queue.isEmpty()) {
+            int i = queue.poll();
             int z = i / plane, y = (i / nx) % ny, x = i % nx;
-            if (z > 0) tail = visit(mask, outside, queue, tail, i - plane);
-            if (z < nz - 1) tail = visit(mask, outside, queue, tail, i + plane);
-            if (y > 0) tail = visit(mask, outside, queue, tail, i - nx);
-            if (y < ny - 1) tail = visit(mask, outside, queue, tail, i + nx);
-            if (x > 0) tail = visit(mask, outside, queue, tail, i - 1);
-            if (x < nx - 1) tail = visit(mask, outside, queue, tail, i + 1);
+            if (z > 0) visit(mask, outside, queue, i - plane);
+            if (z < nz - 1) visit(mask, outside, queue, i + plane);
+            if (y > 0) visit(mask, outside, queue, i - nx);
+            if (y < ny - 1) visit(mask, outside, queue, i + nx);
+            if (x > 0) visit(mask, outside, queue, i - 1);
+            if (x < nx - 1) visit(mask, outside, queue, i + 1);
         }
         for (int i = 0; i < n; i++) {
             mask[i] = !outside[i];
         }
     }
 
-    private static int visit(boolean[] mask, boolean[] outside, int[] queue, int tail, int j) {
+    private static void visit(boolean[] mask, boolean[] outside, IntQueue queue, int j) {
         if (!mask[j] && !outside[j]) {
             outside[j] = true;
-            queue[tail++] = j;
+            queue.add(j);
         }
-        return tail;
+    }
+
+    /** Growable ring buffer: the flood front is a surface, far smaller than the volume. */
+    private static final class IntQueue {
+        private int[] buf = new int[1 << 10];
+        private int head, size;
+
+        void add(int v) {
+            if (size == buf.length) {
+                int[] bigger = new int[buf.length * 2];
+                for (int k = 0; k < size; k++) {
+                    bigger[k] = buf[(head + k) % buf.length];
+                }
+                buf = bigger;
+                head = 0;
+            }
+            buf[(head + size) % buf.length] = v;
+            size++;
+        }
+
+        int poll() {
+            int v = buf[head];
+            head = (head + 1) % buf.length;
+            size--;
+            return v;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
     }
 
     /** Smallest box holding every true voxel, upper bound exclusive; {@code null} when the mask is empty. */

@@ -50,6 +50,25 @@ public record Plans(
         return stage(numStages - 1);
     }
 
+    /**
+     * The stage a network configuration trains on (v1 {@code run/default_configuration.py}): {@code 2d} and
+     * {@code 3d_lowres} use stage 0, {@code 3d_fullres} and {@code 3d_cascade_fullres} the last stage; the two
+     * cascade configurations need two stages.
+     */
+    public int stageIndexFor(String network) {
+        boolean cascade = "3d_lowres".equals(network) || "3d_cascade_fullres".equals(network);
+        if (cascade && numStages == 1) {
+            throw new IllegalArgumentException(network + " only applies if there is more than one stage. This task "
+                    + "does not require the cascade. Run 3d_fullres instead");
+        }
+        return switch (network) {
+            case "2d", "3d_lowres" -> 0;
+            case "3d_fullres", "3d_cascade_fullres" -> numStages - 1;
+            default -> throw new IllegalArgumentException("unknown network configuration '" + network
+                    + "' (2d, 3d_lowres, 3d_fullres, 3d_cascade_fullres)");
+        };
+    }
+
     /** Human-readable plan per stage, normalization and transposition, like nnU-Net's planning log. */
     public String planSummary(String plannerName) {
         StringBuilder b = new StringBuilder();

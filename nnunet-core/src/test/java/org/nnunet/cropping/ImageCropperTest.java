@@ -135,7 +135,7 @@ class ImageCropperTest {
     void fillHolesMatchesScipy() throws Exception {
         String python = System.getProperty("nnunet.python", "/usr/bin/python3");
         assumeTrue(Files.isExecutable(Path.of(python)), "no python at " + python);
-        int[] shape = {12, 13, 14};
+        int[] shape = {30, 33, 36};
         Random r = new Random(42);
         float[] m = new float[shape[0] * shape[1] * shape[2]];
         for (int i = 0; i < m.length; i++) {

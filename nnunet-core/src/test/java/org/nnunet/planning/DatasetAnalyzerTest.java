@@ -85,6 +85,22 @@ class DatasetAnalyzerTest {
         }
     }
 
+    @Test
+    @DisplayName("_compute_stats: a case without foreground gets NaN statistics, which survive the JSON round trip")
+    void emptyForegroundIsNaN() throws Exception {
+        IntensityStatistics none = IntensityStatistics.of(new float[0]);
+        assertTrue(Double.isNaN(none.mean()) && Double.isNaN(none.percentile99_5()));
+        DatasetFingerprint fp = new DatasetFingerprint(List.of("a"), List.of(new int[] {1, 2, 3}),
+                List.of(new double[] {1, 1, 1}), new int[] {1}, Map.of("0", "background", "1", "x"), Map.of(0, "CT"),
+                Map.of(0, IntensityProperties.of(none, Map.of("a", none))), Map.of("a", 1.0),
+                Map.of("a", new DatasetFingerprint.SegmentationProps(new double[] {0})));
+        Path f = dir.resolve("dataset_properties.json");
+        DatasetAnalyzer.write(fp, f);
+        DatasetFingerprint back = DatasetAnalyzer.read(f);
+        assertTrue(Double.isNaN(back.intensityProperties().get(0).localProps().get("a").sd()));
+        assertArrayEquals(new int[] {1, 2, 3}, back.allSizes().get(0));
+    }
+
     /** numpy reduces float32 in float32 (pairwise sums); we reduce in double: agree to float32 precision. */
     private static void assertStats(String row, IntensityStatistics s) {
         double[] e = java.util.Arrays.stream(row.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();

@@ -3,6 +3,7 @@ package org.nnunet.planning;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ class GoldenPlansTest {
                 1, 2);
         Plans p3 = plan3d(fp);
         assertEquals(1, p3.numStages(), "no cascade");
+        assertEquals(0, p3.stageIndexFor("3d_fullres"));
+        assertThrows(IllegalArgumentException.class, () -> p3.stageIndexFor("3d_lowres"), "no low-res stage");
         StagePlan s = p3.stage(0);
         assertArrayEquals(new int[] {80, 192, 160}, s.patchSize());
         assertEquals(2, s.batchSize());
@@ -118,6 +121,10 @@ class GoldenPlansTest {
         assertArrayEquals(new int[] {128, 128, 128}, low.patchSize());
         assertEquals(2, low.batchSize());
         assertArrayEquals(repeat(5, 2, 2, 2), low.poolOpKernelSizes());
+
+        assertEquals(0, p3.stageIndexFor("3d_lowres"));
+        assertEquals(1, p3.stageIndexFor("3d_fullres"));
+        assertEquals(1, p3.stageIndexFor("3d_cascade_fullres"));
 
         StagePlan t = plan2d(fp).stage(0);
         assertArrayEquals(new int[] {512, 512}, t.patchSize());
