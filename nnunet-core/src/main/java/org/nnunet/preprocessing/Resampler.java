@@ -120,16 +120,18 @@ public final class Resampler {
             wx1[k] = rx.weight(k, 1);
         }
         float[] out = new float[nz * ny * nx];
-        int[] cl = new int[8];
-        double[] cw = new double[8];
         int sy = shape[2];
         int sz = shape[1] * shape[2];
-        for (int oz = 0; oz < nz; oz++) {
-            int z0 = clamp(rz.start(oz), shape[0]) * sz;
-            int z1 = clamp(rz.start(oz) + 1, shape[0]) * sz;
-            double wz0 = rz.weight(oz, 0);
-            double wz1 = rz.weight(oz, 1);
-            for (int oy = 0; oy < ny; oy++) {
+        Parallel.forChunks(nz * ny, (from, to) -> {
+            int[] cl = new int[8];
+            double[] cw = new double[8];
+            for (int row = from; row < to; row++) {
+                int oz = row / ny;
+                int oy = row % ny;
+                int z0 = clamp(rz.start(oz), shape[0]) * sz;
+                int z1 = clamp(rz.start(oz) + 1, shape[0]) * sz;
+                double wz0 = rz.weight(oz, 0);
+                double wz1 = rz.weight(oz, 1);
                 int y0 = clamp(ry.start(oy), shape[1]) * sy;
                 int y1 = clamp(ry.start(oy) + 1, shape[1]) * sy;
                 double wy0 = ry.weight(oy, 0);
@@ -175,7 +177,7 @@ public final class Resampler {
                     out[o + ox] = best < 0 ? 0f : labels[best];
                 }
             }
-        }
+        });
         return out;
     }
 
