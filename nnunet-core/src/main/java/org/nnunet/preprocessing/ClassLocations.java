@@ -1,5 +1,6 @@
 package org.nnunet.preprocessing;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,36 +20,67 @@ public final class ClassLocations {
 
     /** Class -> selected (z, y, x) positions, in selection order. */
     public static Map<Integer, int[][]> sample(float[] seg, int[] shape, int[] allClasses) {
+        int[][] where = voxelsPerClass(seg, allClasses);
         NumpyRandomState rnd = new NumpyRandomState(SEED);
         Map<Integer, int[][]> out = new LinkedHashMap<>();
-        for (int c : allClasses) {
-            int n = 0;
-            for (float v : seg) {
-                if (v == c) {
-                    n++;
-                }
-            }
+        int plane = shape[1] * shape[2];
+        for (int k = 0; k < allClasses.length; k++) {
+            int n = where[k].length;
             if (n == 0) {
-                out.put(c, new int[0][]);
+                out.put(allClasses[k], new int[0][]);
                 continue;
-            }
-            int[] where = new int[n];
-            int k = 0;
-            for (int i = 0; i < seg.length; i++) {
-                if (seg[i] == c) {
-                    where[k++] = i;
-                }
             }
             int target = Math.max(Math.min(NUM_SAMPLES, n), (int) Math.ceil(n * MIN_PERCENT_COVERAGE));
             int[] picked = rnd.choiceWithoutReplacement(n, target);
             int[][] locs = new int[target][];
-            int plane = shape[1] * shape[2];
             for (int i = 0; i < target; i++) {
-                int idx = where[picked[i]];
+                int idx = where[k][picked[i]];
                 locs[i] = new int[] {idx / plane, (idx % plane) / shape[2], idx % shape[2]};
             }
-            out.put(c, locs);
+            out.put(allClasses[k], locs);
         }
         return out;
+    }
+
+    /** {@code np.argwhere(seg == c)} as flat C-order indices, for every class in one pass over the volume. */
+    private static int[][] voxelsPerClass(float[] seg, int[] allClasses) {
+        Map<Float, Integer> slot = new HashMap<>();
+        for (int k = 0; k < allClasses.length; k++) {
+            slot.putIfAbsent((float) allClasses[k], k);
+        }
+        int[] counts = new int[allClasses.length];
+        int[][] where = new int[allClasses.length][];
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1) {
+                for (int k = 0; k < where.length; k++) {
+                    where[k] = new int[counts[k]];
+                }
+                java.util.Arrays.fill(counts, 0);
+            }
+            float last = Float.NaN;
+            int k = -1;
+            for (int i = 0; i < seg.length; i++) {
+                float v = seg[i];
+                if (v != last) {
+                    last = v;
+                    Integer found = slot.get(v == 0f ? 0f : v);
+                    k = found == null ? -1 : found;
+                }
+                if (k >= 0) {
+                    if (pass == 1) {
+                        where[k][counts[k]] = i;
+                    }
+                    counts[k]++;
+                }
+            }
+        }
+        // a class listed twice gets the same voxels both times, as argwhere would give
+        for (int k = 0; k < allClasses.length; k++) {
+            int first = slot.get((float) allClasses[k]);
+            if (first != k) {
+                where[k] = where[first];
+            }
+        }
+        return where;
     }
 }

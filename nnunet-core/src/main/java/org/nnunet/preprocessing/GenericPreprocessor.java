@@ -38,13 +38,25 @@ public class GenericPreprocessor {
 
     public void run(List<double[]> targetSpacings, Path croppedDir, Path outputDir, String dataIdentifier,
                     int threads) throws IOException {
+        int[] perStage = new int[targetSpacings.size()];
+        java.util.Arrays.fill(perStage, threads);
+        run(targetSpacings, croppedDir, outputDir, dataIdentifier, perStage);
+    }
+
+    /** As v1 with a list {@code num_threads}: stage {@code i} runs on {@code threadsPerStage[i]} threads. */
+    public void run(List<double[]> targetSpacings, Path croppedDir, Path outputDir, String dataIdentifier,
+                    int[] threadsPerStage) throws IOException {
+        if (threadsPerStage.length != targetSpacings.size()) {
+            throw new IllegalArgumentException(threadsPerStage.length + " thread counts for "
+                    + targetSpacings.size() + " stages");
+        }
         List<String> ids = croppedCaseIds(croppedDir);
         if (ids.isEmpty()) {
             throw new IOException("no cropped cases (*.npy) in " + croppedDir);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            for (int stage = 0; stage < targetSpacings.size(); stage++) {
+        for (int stage = 0; stage < targetSpacings.size(); stage++) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threadsPerStage[stage]));
+            try {
                 PreprocessedDataFolder out = PreprocessedDataFolder.stage(outputDir, dataIdentifier, stage);
                 Files.createDirectories(out.dir());
                 double[] spacing = targetSpacings.get(stage);
@@ -67,9 +79,9 @@ public class GenericPreprocessor {
                         throw new IOException("interrupted while preprocessing " + croppedDir, e);
                     }
                 }
+            } finally {
+                pool.shutdownNow();
             }
-        } finally {
-            pool.shutdownNow();
         }
     }
 

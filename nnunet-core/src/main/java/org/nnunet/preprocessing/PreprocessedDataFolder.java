@@ -1,8 +1,8 @@
 package org.nnunet.preprocessing;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ public record PreprocessedDataFolder(Path dir) {
         return dir.resolve(caseId + ".json");
     }
 
-    /** Writes both files of a case; {@code croppedProperties} is copied and extended, not modified. */
+    /** Writes both files of a case: the cropping properties (not modified) extended by the three keys above. */
     public void write(String caseId, PreprocessedCase c, ObjectNode croppedProperties) throws IOException {
         Files.createDirectories(dir);
         int[] s = c.shape();
@@ -49,24 +49,35 @@ public record PreprocessedDataFolder(Path dir) {
         System.arraycopy(c.data(), 0, parts, 0, c.data().length);
         parts[parts.length - 1] = c.seg();
         NpyWriter.write(dataFile(caseId), new int[] {parts.length, s[0], s[1], s[2]}, parts);
-        ObjectNode p = croppedProperties.deepCopy();
-        ArrayNode size = p.putArray(SIZE_AFTER_RESAMPLING);
-        for (int v : s) {
-            size.add(v);
-        }
-        ArrayNode spacing = p.putArray(SPACING_AFTER_RESAMPLING);
-        for (double v : c.spacing()) {
-            spacing.add(v);
-        }
-        ObjectNode locs = p.putObject(CLASS_LOCATIONS);
-        for (Map.Entry<Integer, int[][]> e : c.classLocations().entrySet()) {
-            ArrayNode a = locs.putArray(Integer.toString(e.getKey()));
-            for (int[] l : e.getValue()) {
-                a.addArray().add(l[0]).add(l[1]).add(l[2]);
-            }
-        }
         Path tmp = Files.createTempFile(dir, caseId, ".tmp");
-        JSON.writeValue(tmp.toFile(), p);
+        // streamed: class_locations can hold a million positions
+        try (JsonGenerator g = JSON.getFactory().createGenerator(Files.newBufferedWriter(tmp))) {
+            g.writeStartObject();
+            Iterator<Map.Entry<String, JsonNode>> fields = croppedProperties.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                String k = f.getKey();
+                if (!k.equals(SIZE_AFTER_RESAMPLING) && !k.equals(SPACING_AFTER_RESAMPLING)
+                        && !k.equals(CLASS_LOCATIONS)) {
+                    g.writeFieldName(k);
+                    g.writeTree(f.getValue());
+                }
+            }
+            g.writeFieldName(SIZE_AFTER_RESAMPLING);
+            g.writeArray(s, 0, s.length);
+            g.writeFieldName(SPACING_AFTER_RESAMPLING);
+            g.writeArray(c.spacing(), 0, c.spacing().length);
+            g.writeObjectFieldStart(CLASS_LOCATIONS);
+            for (Map.Entry<Integer, int[][]> e : c.classLocations().entrySet()) {
+                g.writeArrayFieldStart(Integer.toString(e.getKey()));
+                for (int[] l : e.getValue()) {
+                    g.writeArray(l, 0, 3);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
         Files.move(tmp, propertiesFile(caseId), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -90,13 +90,18 @@ public final class Resampler {
                     + " is not supported; nnU-Net v1 resamples segmentations with order 1");
         }
         float[] labels = uniqueSorted(seg);
-        int nl = labels.length;
-        byte[] li = new byte[seg.length];
-        if (nl > Byte.MAX_VALUE) {
-            throw new IllegalArgumentException("more than " + Byte.MAX_VALUE + " labels in a segmentation");
+        short[] li = new short[seg.length];
+        if (labels.length > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("more than " + Short.MAX_VALUE + " labels in a segmentation");
         }
+        float last = Float.NaN;
+        short lastIndex = 0;
         for (int i = 0; i < seg.length; i++) {
-            li[i] = (byte) Arrays.binarySearch(labels, seg[i]);
+            if (seg[i] != last) {
+                last = seg[i];
+                lastIndex = (short) Arrays.binarySearch(labels, last);
+            }
+            li[i] = lastIndex;
         }
         AxisResampler rz = AxisResampler.of(1, shape[0], newShape[0]);
         AxisResampler ry = AxisResampler.of(1, shape[1], newShape[1]);
@@ -115,50 +120,77 @@ public final class Resampler {
             wx1[k] = rx.weight(k, 1);
         }
         float[] out = new float[nz * ny * nx];
-        double[] acc = new double[nl];
         int sy = shape[2];
         int sz = shape[1] * shape[2];
-        for (int oz = 0; oz < nz; oz++) {
-            int[] zi = {clamp(rz.start(oz), shape[0]) * sz, clamp(rz.start(oz) + 1, shape[0]) * sz};
-            double[] wz = {rz.weight(oz, 0), rz.weight(oz, 1)};
-            for (int oy = 0; oy < ny; oy++) {
-                int[] yi = {clamp(ry.start(oy), shape[1]) * sy, clamp(ry.start(oy) + 1, shape[1]) * sy};
-                double[] wy = {ry.weight(oy, 0), ry.weight(oy, 1)};
+        Parallel.forChunks(nz * ny, (from, to) -> {
+            int[] cl = new int[8];
+            double[] cw = new double[8];
+            for (int row = from; row < to; row++) {
+                int oz = row / ny;
+                int oy = row % ny;
+                int z0 = clamp(rz.start(oz), shape[0]) * sz;
+                int z1 = clamp(rz.start(oz) + 1, shape[0]) * sz;
+                double wz0 = rz.weight(oz, 0);
+                double wz1 = rz.weight(oz, 1);
+                int y0 = clamp(ry.start(oy), shape[1]) * sy;
+                int y1 = clamp(ry.start(oy) + 1, shape[1]) * sy;
+                double wy0 = ry.weight(oy, 0);
+                double wy1 = ry.weight(oy, 1);
                 // corner products ((wz * wy) * wx), as scipy multiplies them
-                double w00 = wz[0] * wy[0];
-                double w01 = wz[0] * wy[1];
-                double w10 = wz[1] * wy[0];
-                double w11 = wz[1] * wy[1];
-                int r00 = zi[0] + yi[0];
-                int r01 = zi[0] + yi[1];
-                int r10 = zi[1] + yi[0];
-                int r11 = zi[1] + yi[1];
+                double w00 = wz0 * wy0;
+                double w01 = wz0 * wy1;
+                double w10 = wz1 * wy0;
+                double w11 = wz1 * wy1;
+                int r00 = z0 + y0;
+                int r01 = z0 + y1;
+                int r10 = z1 + y0;
+                int r11 = z1 + y1;
                 int o = (oz * ny + oy) * nx;
                 for (int ox = 0; ox < nx; ox++) {
-                    Arrays.fill(acc, 0.0);
                     int a = x0[ox];
                     int b = x1[ox];
+                    int l0 = li[r00 + a];
+                    if (l0 == li[r00 + b] && l0 == li[r01 + a] && l0 == li[r01 + b] && l0 == li[r10 + a]
+                            && l0 == li[r10 + b] && l0 == li[r11 + a] && l0 == li[r11 + b]) {
+                        out[o + ox] = labels[l0];
+                        continue;
+                    }
                     double wa = wx0[ox];
                     double wb = wx1[ox];
-                    acc[li[r00 + a]] += w00 * wa;
-                    acc[li[r00 + b]] += w00 * wb;
-                    acc[li[r01 + a]] += w01 * wa;
-                    acc[li[r01 + b]] += w01 * wb;
-                    acc[li[r10 + a]] += w10 * wa;
-                    acc[li[r10 + b]] += w10 * wb;
-                    acc[li[r11 + a]] += w11 * wa;
-                    acc[li[r11 + b]] += w11 * wb;
-                    float v = 0f;
-                    for (int l = 0; l < nl; l++) {
-                        if (acc[l] >= 0.5) {
-                            v = labels[l];
+                    // per-label sums, each accumulated in scipy's corner order (z, then y, then x)
+                    int k = 0;
+                    k = addCorner(cl, cw, k, li[r00 + a], w00 * wa);
+                    k = addCorner(cl, cw, k, li[r00 + b], w00 * wb);
+                    k = addCorner(cl, cw, k, li[r01 + a], w01 * wa);
+                    k = addCorner(cl, cw, k, li[r01 + b], w01 * wb);
+                    k = addCorner(cl, cw, k, li[r10 + a], w10 * wa);
+                    k = addCorner(cl, cw, k, li[r10 + b], w10 * wb);
+                    k = addCorner(cl, cw, k, li[r11 + a], w11 * wa);
+                    k = addCorner(cl, cw, k, li[r11 + b], w11 * wb);
+                    // labels are written in ascending order, so the largest label reaching 0.5 wins; none: 0
+                    int best = -1;
+                    for (int i = 0; i < k; i++) {
+                        if (cw[i] >= 0.5 && cl[i] > best) {
+                            best = cl[i];
                         }
                     }
-                    out[o + ox] = v;
+                    out[o + ox] = best < 0 ? 0f : labels[best];
                 }
             }
-        }
+        });
         return out;
+    }
+
+    private static int addCorner(int[] cl, double[] cw, int k, int label, double w) {
+        for (int i = 0; i < k; i++) {
+            if (cl[i] == label) {
+                cw[i] += w;
+                return k;
+            }
+        }
+        cl[k] = label;
+        cw[k] = w;
+        return k + 1;
     }
 
     /** Separable spline resampling of every axis whose length changes, shrinking axes first (least work). */
