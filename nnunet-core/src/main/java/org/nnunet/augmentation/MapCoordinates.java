@@ -57,10 +57,7 @@ public final class MapCoordinates {
         int rank = shape.length;
         checkCoords(coords, rank);
         float[] labels = uniqueSorted(seg);
-        int[] labelIndex = new int[seg.length];
-        for (int i = 0; i < seg.length; i++) {
-            labelIndex[i] = Arrays.binarySearch(labels, seg[i]);
-        }
+        int[] labelIndex = labelIndices(seg, labels);
         float outsideValue = cval >= 0.5 ? labels[labels.length - 1] : 0f;
         int[] strides = strides(shape);
         int n = coords[0].length;
@@ -112,12 +109,42 @@ public final class MapCoordinates {
         return out;
     }
 
+    /** Position of each voxel's label in {@code labels}; label maps have long runs, so the last hit is tried first. */
+    private static int[] labelIndices(float[] seg, float[] labels) {
+        int[] index = new int[seg.length];
+        float last = labels[0];
+        int lastIndex = 0;
+        for (int i = 0; i < seg.length; i++) {
+            float v = seg[i];
+            if (Float.compare(v, last) != 0) {
+                lastIndex = labels.length <= 8 ? linearSearch(labels, v) : Arrays.binarySearch(labels, v);
+                last = v;
+            }
+            index[i] = lastIndex;
+        }
+        return index;
+    }
+
+    private static int linearSearch(float[] labels, float v) {
+        for (int k = 0; k < labels.length; k++) {
+            if (Float.compare(labels[k], v) == 0) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("label " + v + " missing from the unique labels");
+    }
+
     /** np.unique for label maps: a linear scan while there are few distinct values, a sort otherwise. */
     static float[] uniqueSorted(float[] values) {
         float[] distinct = new float[16];
         int n = 0;
+        float last = Float.NaN;
         outer:
         for (float v : values) {
+            if (Float.compare(v, last) == 0) {
+                continue;
+            }
+            last = v;
             for (int k = 0; k < n; k++) {
                 if (Float.compare(distinct[k], v) == 0) {
                     continue outer;

@@ -273,6 +273,37 @@ class TransformsTest {
         assertEquals(0.3, (double) changed / n, 0.03);
     }
 
+    @Test
+    @DisplayName("probabilities of the moreDA intensity transforms (single channel): noise 0.1, blur 0.2*0.5, "
+            + "brightness 0.15, contrast 0.15, low-res 0.25*0.5, inverted gamma 0.1")
+    void intensityProbabilities() {
+        int[] shape = {4, 6, 6};
+        SampleTransform[] transforms = {
+                new GaussianNoiseTransform(new double[]{0, 0.1}, 0.1),
+                new GaussianBlurTransform(new double[]{0.5, 1.0}, 0.5, 0.2),
+                new BrightnessMultiplicativeTransform(new double[]{0.75, 1.25}, 0.15),
+                new ContrastAugmentationTransform(new double[]{0.75, 1.25}, 0.15),
+                new SimulateLowResolutionTransform(new double[]{0.5, 1}, 0.5, 0, 3, 0.25, new int[0]),
+                new GammaTransform(new double[]{0.7, 1.5}, true, true, 0.1)};
+        // low-res: 0.25 * 0.5, times P(the zoomed shape differs) = 1 - P(zoom >= 11/12, where round(6 z) = 6
+        // and round(4 z) = 4) = 1 - (1/12) / 0.5 -> 0.125 * 5/6
+        double[] expected = {0.1, 0.1, 0.15, 0.15, 0.125 * 5 / 6, 0.1};
+        SplittableRandom rng = new SplittableRandom(77);
+        int n = 3000;
+        for (int k = 0; k < transforms.length; k++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                Sample s = randomSample(shape, 15);
+                float[] before = s.data()[0].clone();
+                transforms[k].apply(s, rng);
+                if (maxAbsDiff(before, s.data()[0]) > 1e-6) {
+                    changed++;
+                }
+            }
+            assertEquals(expected[k], (double) changed / n, 0.02, transforms[k].getClass().getSimpleName());
+        }
+    }
+
     private static int indexOf(float[] x, float v) {
         for (int i = 0; i < x.length; i++) {
             if (x[i] == v) {
