@@ -47,7 +47,7 @@ final class NiftiReader {
             }
             ImageGeometry geometry = NiftiGeometry.toItk(h, file);
             VoxelCodec codec = new VoxelCodec(type, h.byteOrder());
-            List<Volume> out = new ArrayList<>((int) volumes);
+            List<Volume> out = new ArrayList<>((int) Math.min(volumes, 64));
             for (long v = 0; v < volumes; v++) {
                 float[] data = allocate((int) voxels, v, volumes, file);
                 codec.decode(in, data, scale, h.sclSlope(), h.sclInter(), file, v * voxels * type.bytes);
@@ -94,6 +94,9 @@ final class NiftiReader {
         if (voxels > Integer.MAX_VALUE - 8) {
             throw new NiftiFormatException(file, dims + " give " + voxels
                     + " voxels per volume, more than a Java array holds (2^31 - 1)");
+        }
+        if (volumes > Integer.MAX_VALUE - 8) {
+            throw new NiftiFormatException(file, dims + " give " + volumes + " volumes, more than a list holds");
         }
         long dataBytes;
         long heapBytes;
