@@ -46,7 +46,7 @@ final class NiftiReader {
                         + h.sclInter());
             }
             ImageGeometry geometry = NiftiGeometry.toItk(h, file);
-            VoxelCodec codec = new VoxelCodec(type, h.byteOrder());
+            VoxelCodec codec = new VoxelCodec(type, h.byteOrder(), voxels);
             List<Volume> out = new ArrayList<>((int) Math.min(volumes, 64));
             for (long v = 0; v < volumes; v++) {
                 float[] data = allocate((int) voxels, v, volumes, file);

@@ -36,7 +36,7 @@ final class NiftiWriter {
         try {
             try (OutputStream out = open(tmp, gzip)) {
                 out.write(NiftiHeaderCodec.encode(header, type));
-                new VoxelCodec(type, header.byteOrder()).encode(volume.data(), out);
+                new VoxelCodec(type, header.byteOrder(), volume.voxelCount()).encode(volume.data(), out);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
