@@ -156,6 +156,10 @@ class NiftiIOTest {
         NiftiFormatException e = assertThrows(NiftiFormatException.class, () -> NiftiIO.write(
                 new Volume(new int[] {1, 1, 1}, new float[1], g), NiftiDataType.UINT8, tmp.resolve("seg.mha")));
         assertTrue(e.getMessage().contains("must end with .nii or .nii.gz"), e.getMessage());
+        ImageGeometry flat = new ImageGeometry(new double[] {1, 0, 1}, new double[3], g.itkDirection());
+        e = assertThrows(NiftiFormatException.class, () -> NiftiIO.write(
+                new Volume(new int[] {1, 1, 1}, new float[1], flat), NiftiDataType.UINT8, tmp.resolve("flat.nii")));
+        assertTrue(e.getMessage().contains("singular"), e.getMessage());
     }
 
     static double[] rotation(double angle) {
