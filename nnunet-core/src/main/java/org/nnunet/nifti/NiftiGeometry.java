@@ -9,7 +9,7 @@ import org.nnunet.image.ImageGeometry;
  * else pixdim alone (origin 0, axes aligned, as nifti_io's qform fallback). Spacing = column norms of the affine,
  * direction = normalised columns; LPS flips the sign of the first two rows. ITK instead takes spacing from pixdim
  * and keeps only the rotation of a sheared sform; for consistent headers (pixdim = column norms, no shear, as in
- * every Decathlon file) both give the same numbers, and ours turns back into the file's affine exactly.
+ * every Task04_Hippocampus file) both give the same numbers, and ours turns back into the file's affine exactly.
  */
 final class NiftiGeometry {
     private NiftiGeometry() {}
