@@ -4,8 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,12 +27,7 @@ final class NiftiReader {
     private NiftiReader() {}
 
     static NiftiImage read(Path file, boolean singleVolume) throws IOException {
-        long fileSize;
-        try {
-            fileSize = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NiftiFormatException(file, "no such file", e);
-        }
+        long fileSize = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), STREAM_BUFFER)) {
             boolean gzip = isGzip(raw);
             InputStream in = gzip ? new GZIPInputStream(raw, STREAM_BUFFER) : raw;
@@ -57,6 +52,9 @@ final class NiftiReader {
                 float[] data = new float[(int) voxels];
                 codec.decode(in, data, scale, h.sclSlope(), h.sclInter(), file, v * voxels * type.bytes);
                 out.add(new Volume(h.shapeZYX(), data, geometry));
+            }
+            if (gzip) { // read to the end so GZIPInputStream checks the CRC and length in the trailer
+                in.transferTo(OutputStream.nullOutputStream());
             }
             return new NiftiImage(h, out);
         } catch (ZipException e) {

@@ -30,7 +30,7 @@ final class NiftiWriter {
         if (!gzip && !name.endsWith(".nii")) {
             throw new NiftiFormatException(file, "a NIfTI file name must end with .nii or .nii.gz");
         }
-        NiftiHeader header = header(volume, type, like);
+        NiftiHeader header = header(volume.shape(), volume.geometry(), type, like);
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
         try {
@@ -57,12 +57,11 @@ final class NiftiWriter {
         };
     }
 
-    static NiftiHeader header(Volume volume, NiftiDataType type, NiftiHeader like) {
-        int[] shape = volume.shape();
+    /** The header we write for a (z, y, x) volume of this geometry; {@code like} as in {@link #write}. */
+    static NiftiHeader header(int[] shape, ImageGeometry g, NiftiDataType type, NiftiHeader like) {
         boolean fitsNifti1 = shape[0] <= Short.MAX_VALUE && shape[1] <= Short.MAX_VALUE
                 && shape[2] <= Short.MAX_VALUE;
         int version = like != null && like.version() == 2 || !fitsNifti1 ? 2 : 1;
-        ImageGeometry g = volume.geometry();
         double[] spacing = g.itkSpacing();
         double[] q = NiftiGeometry.quaternion(g);
         double[] affine = NiftiGeometry.toRasAffine(g);

@@ -15,18 +15,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs src/test/resources/org/nnunet/nifti/nibabel_check.py with the Debian python (property nnunet.python). */
-final class NibabelScript {
-    static final Path PYTHON = Path.of(System.getProperty("nnunet.python", "/usr/bin/python3"));
+public final class NibabelScript {
+    public static final Path PYTHON = Path.of(System.getProperty("nnunet.python", "/usr/bin/python3"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NibabelScript() {}
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(PYTHON);
     }
 
     /** One python process: {@code args} on the command line, {@code stdin} lines in, one JSON object per line out. */
-    static List<JsonNode> run(Path workDir, List<String> args, List<String> stdin) throws IOException,
+    public static List<JsonNode> run(Path workDir, List<String> args, List<String> stdin) throws IOException,
             InterruptedException {
         Path script = workDir.resolve("nibabel_check.py");
         try (InputStream in = NibabelScript.class.getResourceAsStream("nibabel_check.py")) {
