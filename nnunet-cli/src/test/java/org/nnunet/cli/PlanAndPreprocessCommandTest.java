@@ -88,7 +88,7 @@ class PlanAndPreprocessCommandTest {
 
     @Test
     @DisplayName("plan_and_preprocess -t 7 --verify_dataset_integrity: crops, writes dataset_properties.json and both"
-            + " plans (3d 16x20x24 bs 2 2x[2,2,2], 2d 20x24 bs 2), prints summaries, reports preprocessing not run")
+            + " plans (3d 16x20x24 bs 2 2x[2,2,2], 2d 20x24 bs 2), prints summaries, preprocesses both stage folders")
     void plansTinyTask() throws IOException {
         rawTask();
         Path pre = base.resolve("preprocessed");
@@ -97,7 +97,7 @@ class PlanAndPreprocessCommandTest {
         assertEquals(0, r.exitCode(), r.err() + r.out());
         assertTrue(r.out().contains("ExperimentPlanner3D_v21 - 3d_fullres"), r.out());
         assertTrue(r.out().contains("ExperimentPlanner2D_v21 - 2d"), r.out());
-        assertTrue(r.out().contains("preprocessing: not run"), r.out());
+        assertFalse(r.out().contains("preprocessing: not run"), r.out());
 
         CroppedDataFolder cropped = new CroppedDataFolder(base.resolve("nnUNet_cropped_data/Task007_Tiny"));
         assertEquals(List.of("tiny_0", "tiny_1", "tiny_2"), cropped.caseIds());
@@ -119,6 +119,12 @@ class PlanAndPreprocessCommandTest {
         assertArrayEquals(new int[] {20, 24}, p2.stage(0).patchSize());
         assertEquals(2, p2.stage(0).batchSize());
         assertEquals("nnUNetData_plans_v2.1_2D", p2.dataIdentifier());
+        for (String stage : List.of("nnUNetData_plans_v2.1_stage0", "nnUNetData_plans_v2.1_2D_stage0")) {
+            for (String c : List.of("tiny_0", "tiny_1", "tiny_2")) {
+                assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".npy")), stage + "/" + c);
+                assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".json")), stage + "/" + c);
+            }
+        }
     }
 
     @Test
