@@ -2,17 +2,11 @@ package org.nnunet.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.nnunet.cropping.CroppedDataFolder;
 import org.nnunet.cropping.RawCase;
 import org.nnunet.dataset.DatasetIntegrityChecker;
 import org.nnunet.dataset.NnUNetPaths;
@@ -20,15 +14,9 @@ import org.nnunet.dataset.RawDataset;
 import org.nnunet.dataset.TaskName;
 import org.nnunet.planning.ExperimentPlanner2D;
 import org.nnunet.planning.ExperimentPlanner3D;
-import org.nnunet.planning.IntensityProperties;
 import org.nnunet.planning.PlanAndPreprocess;
-import org.nnunet.planning.Plans;
 import org.nnunet.planning.PreprocessingStep;
-import org.nnunet.preprocessing.CtIntensities;
-import org.nnunet.preprocessing.GenericPreprocessor;
-import org.nnunet.preprocessing.NormalizationScheme;
-import org.nnunet.preprocessing.PreprocessingConfig;
-import org.nnunet.preprocessing.PreprocessorFor2D;
+import org.nnunet.preprocessing.PlansPreprocessing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,8 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * nnU-Net v1 {@code nnUNet_plan_and_preprocess} (experiment_planning/nnUNet_plan_and_preprocess.py): per task,
  * optionally verify the raw data, crop it into nnUNet_cropped_data, fingerprint it, then plan 3D (fullres and
- * maybe lowres) and 2D into nnUNet_preprocessed/TaskXXX and preprocess with each plans file
- * ({@code <data_identifier>_stage<i>} folders).
+ * maybe lowres) and 2D into nnUNet_preprocessed/TaskXXX and preprocess with each plans file.
  */
 @Command(name = "plan_and_preprocess", mixinStandardHelpOptions = true,
         description = "Crops, fingerprints and plans nnUNet_raw_data/TaskXXX_NAME (nnU-Net v1.7.1 rules); writes "
@@ -81,7 +68,7 @@ public final class PlanAndPreprocessCommand implements Callable<Integer> {
     NnUNetPathOptions pathOptions;
 
     /** Run after each plans file unless {@code -no_pp}: the single place where preprocessing is wired in. */
-    PreprocessingStep preprocessing = PlanAndPreprocessCommand::preprocess;
+    PreprocessingStep preprocessing = new PlansPreprocessing();
 
     @Override
     public Integer call() throws IOException {
@@ -104,9 +91,12 @@ public final class PlanAndPreprocessCommand implements Callable<Integer> {
             PlanAndPreprocess run = new PlanAndPreprocess(cases, raw.resolve("dataset.json"),
                     dataset.datasetJson().labels(), modalities, paths.croppedTask(task), paths.preprocessedTask(task),
                     threadsLowres, threadsFullres, plan3d, plan2d);
-            run.run(noPreprocessing ? null : preprocessing, out::println);
-            out.println(noPreprocessing ? "preprocessing: not run (-no_pp); plans written to "
-                    + paths.preprocessedTask(task) : "preprocessed into " + paths.preprocessedTask(task));
+            PreprocessingStep step = noPreprocessing ? null : preprocessing;
+            run.run(step, out::println);
+            if (step == null) {
+                out.println("preprocessing: not run (" + (noPreprocessing ? "-no_pp" : "no preprocessor in this build")
+                        + "); plans written to " + paths.preprocessedTask(task));
+            }
             out.flush();
         }
         return 0;
@@ -121,55 +111,5 @@ public final class PlanAndPreprocessCommand implements Callable<Integer> {
                     + supported + " (or None)");
         }
         return true;
-    }
-
-    /**
-     * v1 {@code ExperimentPlanner.run_preprocessing}: copy {@code gt_segmentations} next to the preprocessed data,
-     * then run the plans' preprocessor (GenericPreprocessor or PreprocessorFor2D) for every stage; with two stages
-     * the low-resolution one runs on {@code -tl} threads, otherwise {@code -tf}.
-     */
-    static void preprocess(Plans plans, CroppedDataFolder cropped, Path preprocessedDir, int threadsLowres,
-            int threadsFullres) throws IOException {
-        copyTree(cropped.gtSegmentationsDir(), preprocessedDir.resolve("gt_segmentations"));
-        int n = plans.numModalities();
-        NormalizationScheme[] schemes = new NormalizationScheme[n];
-        boolean[] useMask = new boolean[n];
-        CtIntensities[] ct = new CtIntensities[n];
-        Map<Integer, IntensityProperties> intensities = plans.datasetProperties().intensityProperties();
-        for (int m = 0; m < n; m++) {
-            schemes[m] = NormalizationScheme.fromPlanName(plans.normalizationSchemes().get(m));
-            useMask[m] = plans.useMaskForNorm().get(m);
-            IntensityProperties ip = intensities == null ? null : intensities.get(m);
-            ct[m] = ip == null ? null : new CtIntensities(ip.mean(), ip.sd(), ip.percentile00_5(), ip.percentile99_5());
-        }
-        PreprocessingConfig config = new PreprocessingConfig(schemes, useMask, ct, plans.transposeForward(),
-                plans.allClasses());
-        GenericPreprocessor preprocessor = "PreprocessorFor2D".equals(plans.preprocessorName())
-                ? new PreprocessorFor2D(config) : new GenericPreprocessor(config);
-        List<double[]> spacings = new ArrayList<>();
-        for (int s = 0; s < plans.numStages(); s++) {
-            spacings.add(plans.stage(s).currentSpacing());
-        }
-        int[] threads = plans.numStages() > 1 ? new int[] {threadsLowres, threadsFullres} : new int[] {threadsFullres};
-        preprocessor.run(spacings, cropped.dir(), preprocessedDir, plans.dataIdentifier(), threads);
-    }
-
-    /** Replaces {@code to} by a copy of {@code from} (v1: rmtree + copytree). */
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> s = Files.walk(to)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(to);
-        if (Files.isDirectory(from)) {
-            try (Stream<Path> s = Files.list(from)) {
-                for (Path p : s.toList()) {
-                    Files.copy(p, to.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

@@ -99,7 +99,7 @@ class PlanAndPreprocessCommandTest {
         assertEquals(0, r.exitCode(), r.err() + r.out());
         assertTrue(r.out().contains("ExperimentPlanner3D_v21 - 3d_fullres"), r.out());
         assertTrue(r.out().contains("ExperimentPlanner2D_v21 - 2d"), r.out());
-        assertTrue(r.out().contains("preprocessed into"), r.out());
+        assertFalse(r.out().contains("preprocessing: not run"), r.out());
 
         CroppedDataFolder cropped = new CroppedDataFolder(base.resolve("nnUNet_cropped_data/Task007_Tiny"));
         assertEquals(List.of("tiny_0", "tiny_1", "tiny_2"), cropped.caseIds());
@@ -125,9 +125,12 @@ class PlanAndPreprocessCommandTest {
         // run_preprocessing: gt_segmentations copied, one stage folder per data identifier, 1 mm -> shape unchanged
         assertTrue(Files.isRegularFile(task.resolve("gt_segmentations/tiny_2.nii.gz")));
         for (String stage : List.of("nnUNetData_plans_v2.1_stage0", "nnUNetData_plans_v2.1_2D_stage0")) {
+            for (String c : List.of("tiny_0", "tiny_1", "tiny_2")) {
+                assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".npy")), stage + "/" + c);
+                assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".json")), stage + "/" + c);
+            }
             NpyArray a = NpyReader.read(task.resolve(stage).resolve("tiny_1.npy"));
             assertArrayEquals(new int[] {2, 16, 20, 24}, a.shape(), stage);
-            assertTrue(Files.isRegularFile(task.resolve(stage).resolve("tiny_1.json")), stage);
         }
     }
 
