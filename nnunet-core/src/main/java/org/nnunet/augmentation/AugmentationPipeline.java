@@ -39,7 +39,11 @@ public final class AugmentationPipeline {
         return transforms;
     }
 
-    /** Augments every sample of a batch whose samples have the generator patch size; returns final-size patches. */
+    /**
+     * Augments every sample of a batch whose samples have the generator patch size; returns final-size patches.
+     * The moreDA pipeline leaves the input untouched (the spatial step writes new arrays); the validation pipeline
+     * relabels the input samples in place.
+     */
     public PatchBatch apply(PatchBatch batch) {
         int n = batch.size();
         SplittableRandom[] rngs = new SplittableRandom[n];
