@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 PlanAndPreprocessCommand.class,
                 EvaluateFolderCommand.class,
                 EnsembleCommand.class,
+                TrainCommand.class,
         })
 public final class NnUNet implements Runnable {
 

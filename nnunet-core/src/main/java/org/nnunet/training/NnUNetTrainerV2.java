@@ -25,7 +25,12 @@ import org.nnunet.dataloading.BackgroundBatchGenerator;
 import org.nnunet.dataloading.DataLoader;
 import org.nnunet.dataloading.ForegroundOversampling;
 import org.nnunet.dataloading.PreprocessedDataset;
+import org.nnunet.evaluation.EvaluationSummary;
+import org.nnunet.inference.FoldValidator;
+import org.nnunet.inference.SlidingWindowPredictor;
+import org.nnunet.inference.V1SoftmaxResampler;
 import org.nnunet.network.GenericUNet;
+import org.nnunet.network.NetworkPatchPredictor;
 import org.nnunet.network.NetworkDevice;
 import org.nnunet.network.UNetArchitecture;
 import org.nnunet.planning.Plans;
@@ -212,6 +217,30 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         saveCheckpoint("model_latest");
         saveCheckpoint("model_final_checkpoint");
         log.accept("training done: " + foldDir.resolve("model_final_checkpoint.model"));
+    }
+
+    /**
+     * nnUNetTrainer.validate after training: the fold's validation cases predicted with the sliding window (step 0.5,
+     * Gaussian weighting, mirroring on the training mirror axes) into {@code validation_raw/}, evaluated against
+     * {@code gt_segmentations} into its {@code summary.json}, then postprocessing determined.
+     */
+    public EvaluationSummary validate(Path gtSegmentations) throws IOException {
+        int dims = stagePlan.patchSize().length;
+        SlidingWindowPredictor.Settings sw = new SlidingWindowPredictor.Settings(0.5, true, true,
+                augmentation.mirrorAxes());
+        SlidingWindowPredictor predictor = new SlidingWindowPredictor(new NetworkPatchPredictor(network, manager),
+                stagePlan.patchSize(), sw);
+        FoldValidator validator = new FoldValidator(predictor, plans.transposeBackward(), new V1SoftmaxResampler());
+        log.accept("validating " + split.val().size() + " cases of fold " + settings.fold() + " (" + dims
+                + "d sliding window, mirroring " + Arrays.toString(augmentation.mirrorAxes()) + ")");
+        EvaluationSummary summary = validator.validate(dataFolder, split.val(), gtSegmentations, foldDir,
+                "validation_raw", network.architecture().numClasses(), settings.saveSoftmax(), true);
+        StringBuilder dice = new StringBuilder();
+        for (int c = 1; c < network.architecture().numClasses(); c++) {
+            dice.append(String.format(" %d: %.4f", c, summary.meanDice(c)));
+        }
+        log.accept("validation Dice per class (mean over cases):" + dice);
+        return summary;
     }
 
     private double trainEpoch(PreprocessedDataset data, int epoch) {
