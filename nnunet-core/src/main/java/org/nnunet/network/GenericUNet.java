@@ -112,6 +112,11 @@ public final class GenericUNet extends AbstractBlock {
         return forward(new ParameterStore(input.getManager(), false), new NDList(input), training);
     }
 
+    /** Inference: forward in evaluation mode without recording gradients (outputs as {@link #deepSupervision()}). */
+    public NDList predict(NDArray input) {
+        return NoGrad.run(() -> forward(input, false));
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.nnunet.network.GenericUNet;
+import org.nnunet.network.NoGrad;
 
 import java.util.List;
 
@@ -73,7 +74,7 @@ public final class TrainingStep {
         try (NDManager iteration = modelManager.newSubManager()) {
             data.tempAttach(iteration);
             seg.tempAttach(iteration);
-            return lossOf(data, seg, iteration, false).getFloat();
+            return NoGrad.run(() -> lossOf(data, seg, iteration, false).getFloat());
         }
     }
 
