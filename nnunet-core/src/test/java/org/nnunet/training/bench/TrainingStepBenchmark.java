@@ -34,8 +34,8 @@ class TrainingStepBenchmark {
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         int iterations = Integer.getInteger("bench.iterations", 3);
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%n%-6s %-18s %-12s %-12s %-12s%n", "batch", "input", "s/iter mean", "s/iter min",
-                "inference bs1"));
+        table.append(String.format("%n%-6s %-18s %-12s %-12s %-14s %-12s%n", "batch", "input", "s/iter mean",
+                "s/iter min", "CPU s/iter", "inference bs1"));
         try (NDManager model = TestEngine.newManager()) {
             int[][] pools = {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
             int[][] convs = {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
@@ -51,6 +51,7 @@ class TrainingStepBenchmark {
                     step.train(data, seg);
                     double sum = 0;
                     double min = Double.MAX_VALUE;
+                    long cpu0 = processCpuNanos();
                     for (int i = 0; i < iterations; i++) {
                         long t0 = System.nanoTime();
                         step.train(data, seg);
@@ -58,9 +59,10 @@ class TrainingStepBenchmark {
                         sum += s;
                         min = Math.min(min, s);
                     }
+                    double cpu = (processCpuNanos() - cpu0) / 1e9 / iterations;
                     double inference = inferenceSeconds(net, batch);
-                    table.append(String.format("%-6d %-18s %-12.2f %-12.2f %-12.2f%n", bs,
-                            bs + "x1x40x56x40", sum / iterations, min, inference));
+                    table.append(String.format("%-6d %-18s %-12.2f %-12.2f %-14.2f %-12.2f%n", bs,
+                            bs + "x1x40x56x40", sum / iterations, min, cpu, inference));
                 }
             }
             table.append(String.format("engine %s %s, threads: ai.djl.pytorch.num_threads=%s, cores %d%n",
@@ -68,6 +70,12 @@ class TrainingStepBenchmark {
                     System.getProperty("ai.djl.pytorch.num_threads"), Runtime.getRuntime().availableProcessors()));
         }
         System.out.println(table);
+    }
+
+    /** CPU time of the whole process: on a shared machine it says more than wall time (2 threads: ~2x wall). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double inferenceSeconds(GenericUNet net, NDManager batch) {
