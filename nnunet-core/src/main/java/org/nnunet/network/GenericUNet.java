@@ -122,6 +122,7 @@ public final class GenericUNet extends AbstractBlock {
                                      PairList<String, Object> params) {
         int pools = arch.numPools();
         NDArray x = inputs.singletonOrThrow();
+        checkInput(x.getShape());
         List<NDArray> skips = new ArrayList<>();
         for (int d = 0; d < pools; d++) {
             x = context.get(d).forward(ps, new NDList(x), training).singletonOrThrow();
@@ -145,6 +146,18 @@ public final class GenericUNet extends AbstractBlock {
             }
         }
         return out;
+    }
+
+    private void checkInput(Shape shape) {
+        int[] div = arch.inputDivisibleBy();
+        boolean ok = shape.dimension() == div.length + 2 && shape.get(1) == arch.inputChannels();
+        for (int i = 0; ok && i < div.length; i++) {
+            ok = shape.get(2 + i) % div[i] == 0;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("network input " + shape + " must be [N, " + arch.inputChannels()
+                    + ", spatial...] with spatial sizes divisible by " + java.util.Arrays.toString(div));
+        }
     }
 
     @Override
