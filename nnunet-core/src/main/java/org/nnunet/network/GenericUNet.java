@@ -12,6 +12,15 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import ai.djl.MalformedModelException;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +105,28 @@ public final class GenericUNet extends AbstractBlock {
             shape[2 + i] = div[i];
         }
         initialize(manager, DataType.FLOAT32, new Shape(shape));
+    }
+
+    /** Writes all parameters in DJL's format (bit-identical round trip) to {@code file}. */
+    public void saveParameters(Path file) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+            saveParameters(out);
+        }
+    }
+
+    /** Reads parameters written by {@link #saveParameters(Path)} for the same architecture into {@code manager}. */
+    public void loadParameters(Path file, NDManager manager) throws IOException {
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(is)) {
+            loadParameters(manager, in);
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException(file + ": not parameters of " + arch + " (" + e.getMessage() + ")", e);
+        }
+        // DJL's Parameter.load does not restore gradient tracking; training after -c needs it
+        for (Parameter p : getParameters().values()) {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
     }
 
     /** Number of scalar parameters, PyTorch's {@code sum(p.numel() for p in network.parameters())}. */

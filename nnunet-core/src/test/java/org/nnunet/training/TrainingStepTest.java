@@ -6,23 +6,60 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nnunet.network.GenericUNet;
 import org.nnunet.network.TestEngine;
 import org.nnunet.network.UNetArchitecture;
 
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingStepTest {
 
+    private static final int[][] POOLS = {{2, 2, 2}, {2, 2, 2}};
+    private static final int[][] CONVS = {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
+
+    private static GenericUNet smallNet(NDManager model) {
+        GenericUNet net = new GenericUNet(new UNetArchitecture(1, 2, 4, 16, POOLS, CONVS), true);
+        net.initialize(model);
+        return net;
+    }
+
+    @Test
+    @DisplayName("-c resume: parameters + momentum buffers saved after step 1 give the same step 2")
+    void resumeFromSavedState(@TempDir Path dir) throws Exception {
+        try (NDManager model = TestEngine.newManager(); NDManager batch = model.newSubManager()) {
+            NDArray data = batch.randomNormal(new Shape(1, 1, 8, 8, 8));
+            NDArray seg = batch.randomInteger(0, 2, new Shape(1, 1, 8, 8, 8), DataType.FLOAT32);
+            DeepSupervisionLoss loss = new DeepSupervisionLoss(new DiceCELoss(false), 2);
+            GenericUNet net = smallNet(model);
+            float[] continued;
+            try (NesterovSgd sgd = NesterovSgd.nnUNetV2(model)) {
+                TrainingStep step = new TrainingStep(net, loss, sgd, model);
+                step.train(data, seg);
+                net.saveParameters(dir.resolve("model.params"));
+                sgd.save(dir.resolve("model.optimizer"));
+                step.train(data, seg);
+                continued = net.getParameters().get(0).getValue().getArray().toFloatArray();
+            }
+            GenericUNet resumed = smallNet(model);
+            resumed.loadParameters(dir.resolve("model.params"), model);
+            try (NesterovSgd sgd = NesterovSgd.nnUNetV2(model)) {
+                sgd.load(dir.resolve("model.optimizer"));
+                new TrainingStep(resumed, loss, sgd, model).train(data, seg);
+            }
+            assertArrayEquals(continued, resumed.getParameters().get(0).getValue().getArray().toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     @DisplayName("run_iteration on a small 3d U-Net: the loss falls on a fixed batch and no arrays pile up")
     void lossFallsWithoutLeak() {
         try (NDManager model = TestEngine.newManager()) {
-            int[][] pools = {{2, 2, 2}, {2, 2, 2}};
-            int[][] convs = {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-            GenericUNet net = new GenericUNet(new UNetArchitecture(1, 2, 4, 16, pools, convs), true);
-            net.initialize(model);
+            GenericUNet net = smallNet(model);
             try (NesterovSgd sgd = NesterovSgd.nnUNetV2(model); NDManager batch = model.newSubManager()) {
                 TrainingStep step = new TrainingStep(net,
                         new DeepSupervisionLoss(new DiceCELoss(DiceCELoss.useBatchDice("3d_fullres", 1)), 2), sgd,
