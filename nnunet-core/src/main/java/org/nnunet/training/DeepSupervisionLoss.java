@@ -39,6 +39,11 @@ public final class DeepSupervisionLoss {
         return w;
     }
 
+    /** The per-output loss. */
+    public DiceCELoss outputLoss() {
+        return loss;
+    }
+
     public double[] weights() {
         return weights.clone();
     }
