@@ -10,8 +10,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nnunet", mixinStandardHelpOptions = true, version = "nnU-Net for the JVM 0.1.0",
         description = "nnU-Net v1 commands on the local filesystem.",
-        subcommands = {ConvertDecathlonTaskCommand.class, VerifyDatasetIntegrityCommand.class,
-                PlanAndPreprocessCommand.class})
+        // one command per line: each work item adds its own line
+        subcommands = {
+                ConvertDecathlonTaskCommand.class,
+                VerifyDatasetIntegrityCommand.class,
+                PlanAndPreprocessCommand.class,
+                EvaluateFolderCommand.class,
+                EnsembleCommand.class,
+        })
 public final class NnUNet implements Runnable {
 
     public static void main(String[] args) {

@@ -16,6 +16,7 @@ import org.nnunet.planning.ExperimentPlanner2D;
 import org.nnunet.planning.ExperimentPlanner3D;
 import org.nnunet.planning.PlanAndPreprocess;
 import org.nnunet.planning.PreprocessingStep;
+import org.nnunet.preprocessing.PlansPreprocessing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,11 +67,8 @@ public final class PlanAndPreprocessCommand implements Callable<Integer> {
     @Mixin
     NnUNetPathOptions pathOptions;
 
-    /**
-     * Run after each plans file unless {@code -no_pp}: the single place where preprocessing is wired in. This build
-     * has no preprocessor yet, so plans are written and preprocessing is reported as not run.
-     */
-    PreprocessingStep preprocessing = null;
+    /** Run after each plans file unless {@code -no_pp}: the single place where preprocessing is wired in. */
+    PreprocessingStep preprocessing = new PlansPreprocessing();
 
     @Override
     public Integer call() throws IOException {

@@ -196,8 +196,9 @@ public final class DatasetIntegrityChecker {
                 continue;
             }
             r.axisCodes.put(imageFile.getFileName().toString(), axisCodes(image.geometry()));
-            if (countNaN(image.data()) > 0) {
-                r.errors.add(prefix + "there are " + countNaN(image.data()) + " NaN values in image " + imageFile);
+            int nan = countNaN(image.data());
+            if (nan > 0) {
+                r.errors.add(prefix + "there are " + nan + " NaN values in image " + imageFile);
             }
             compareGeometry(image, imageFile, label, c.label(), prefix, false, r);
         }

@@ -7,7 +7,9 @@ import org.nnunet.image.ImageGeometry;
  * Conversions between NIfTI's RAS voxel-to-world affine and the SimpleITK (LPS) geometry nnU-Net stores.
  * Reading prefers the sform when {@code sform_code > 0} (as ITK does), else the qform when {@code qform_code > 0},
  * else pixdim alone (origin 0, axes aligned, as nifti_io's qform fallback). Spacing = column norms of the affine,
- * direction = normalised columns; LPS flips the sign of the first two rows.
+ * direction = normalised columns; LPS flips the sign of the first two rows. ITK instead takes spacing from pixdim
+ * and keeps only the rotation of a sheared sform; for consistent headers (pixdim = column norms, no shear, as in
+ * every Task04_Hippocampus file) both give the same numbers, and ours turns back into the file's affine exactly.
  */
 final class NiftiGeometry {
     private NiftiGeometry() {}

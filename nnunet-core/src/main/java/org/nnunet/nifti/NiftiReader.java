@@ -46,10 +46,10 @@ final class NiftiReader {
                         + h.sclInter());
             }
             ImageGeometry geometry = NiftiGeometry.toItk(h, file);
-            VoxelCodec codec = new VoxelCodec(type, h.byteOrder());
-            List<Volume> out = new ArrayList<>((int) volumes);
+            VoxelCodec codec = new VoxelCodec(type, h.byteOrder(), voxels);
+            List<Volume> out = new ArrayList<>((int) Math.min(volumes, 64));
             for (long v = 0; v < volumes; v++) {
-                float[] data = new float[(int) voxels];
+                float[] data = allocate((int) voxels, v, volumes, file);
                 codec.decode(in, data, scale, h.sclSlope(), h.sclInter(), file, v * voxels * type.bytes);
                 out.add(new Volume(h.shapeZYX(), data, geometry));
             }
@@ -61,6 +61,16 @@ final class NiftiReader {
             throw new NiftiFormatException(file, "corrupt gzip data (" + e.getMessage() + ")", e);
         } catch (EOFException e) {
             throw new NiftiFormatException(file, "truncated gzip stream (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The size checks bound each array by the maximum heap; a heap already full of live data can still fail. */
+    private static float[] allocate(int voxels, long volume, long volumes, Path file) throws NiftiFormatException {
+        try {
+            return new float[voxels];
+        } catch (OutOfMemoryError e) {
+            throw new NiftiFormatException(file, "not enough heap for volume " + (volume + 1) + " of " + volumes
+                    + " (" + ((long) voxels * Float.BYTES >> 20) + " MB of voxels)");
         }
     }
 
@@ -84,6 +94,9 @@ final class NiftiReader {
         if (voxels > Integer.MAX_VALUE - 8) {
             throw new NiftiFormatException(file, dims + " give " + voxels
                     + " voxels per volume, more than a Java array holds (2^31 - 1)");
+        }
+        if (volumes > Integer.MAX_VALUE - 8) {
+            throw new NiftiFormatException(file, dims + " give " + volumes + " volumes, more than a list holds");
         }
         long dataBytes;
         long heapBytes;

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.nnunet.image.ImageGeometry;
@@ -30,17 +31,28 @@ final class NiftiWriter {
         if (!gzip && !name.endsWith(".nii")) {
             throw new NiftiFormatException(file, "a NIfTI file name must end with .nii or .nii.gz");
         }
+        checkGeometry(volume.geometry(), file);
         NiftiHeader header = header(volume.shape(), volume.geometry(), type, like);
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
         try {
             try (OutputStream out = open(tmp, gzip)) {
                 out.write(NiftiHeaderCodec.encode(header, type));
-                new VoxelCodec(type, header.byteOrder()).encode(volume.data(), out);
+                new VoxelCodec(type, header.byteOrder(), volume.voxelCount()).encode(volume.data(), out);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The affine must be invertible, or neither the sform nor the qform can describe it. */
+    private static void checkGeometry(ImageGeometry g, Path file) throws NiftiFormatException {
+        double[] a = NiftiGeometry.toRasAffine(g);
+        double det = a[0] * (a[5] * a[10] - a[6] * a[9]) - a[1] * (a[4] * a[10] - a[6] * a[8])
+                + a[2] * (a[4] * a[9] - a[5] * a[8]);
+        if (!Double.isFinite(det) || det == 0 || !Arrays.stream(a).allMatch(Double::isFinite)) {
+            throw new NiftiFormatException(file, "cannot write a singular or non-finite geometry " + g);
         }
     }
 

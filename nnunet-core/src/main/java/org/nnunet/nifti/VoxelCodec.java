@@ -12,16 +12,18 @@ import java.nio.file.Path;
  * exists twice in memory (only the float[] plus one chunk buffer).
  */
 final class VoxelCodec {
-    /** Bytes per chunk: a multiple of every datatype size. */
+    /** Largest chunk in bytes: a multiple of every datatype size. */
     static final int CHUNK = 1 << 20;
 
     private final NiftiDataType type;
     private final ByteOrder order;
-    private final byte[] buffer = new byte[CHUNK];
+    private final byte[] buffer;
 
-    VoxelCodec(NiftiDataType type, ByteOrder order) {
+    /** {@code voxels}: how many voxels one call converts at most (small images get a small buffer). */
+    VoxelCodec(NiftiDataType type, ByteOrder order, long voxels) {
         this.type = type;
         this.order = order;
+        this.buffer = new byte[(int) Math.max(type.bytes, Math.min(CHUNK, voxels * type.bytes))];
     }
 
     /**
@@ -30,7 +32,7 @@ final class VoxelCodec {
      */
     void decode(InputStream in, float[] dst, boolean scale, double slope, double inter, Path file, long before)
             throws IOException {
-        int perChunk = CHUNK / type.bytes;
+        int perChunk = buffer.length / type.bytes;
         for (int off = 0; off < dst.length; off += perChunk) {
             int n = Math.min(perChunk, dst.length - off);
             int want = n * type.bytes;
@@ -110,7 +112,7 @@ final class VoxelCodec {
 
     /** Writes {@code src} in the codec's datatype; integer types get the value rounded half-even, clamped, NaN = 0. */
     void encode(float[] src, OutputStream out) throws IOException {
-        int perChunk = CHUNK / type.bytes;
+        int perChunk = buffer.length / type.bytes;
         for (int off = 0; off < src.length; off += perChunk) {
             int n = Math.min(perChunk, src.length - off);
             ByteBuffer b = ByteBuffer.wrap(buffer, 0, n * type.bytes).order(order);

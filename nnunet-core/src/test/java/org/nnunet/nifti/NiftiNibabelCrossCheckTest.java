@@ -70,10 +70,10 @@ class NiftiNibabelCrossCheckTest {
 
     @Test
     @DisplayName("files nibabel writes: 9 datatypes x NIfTI-1/2 x little/big endian x scaled or not, qform-only, "
-            + "sform-only, no xform, 4D")
+            + "sform-only, no xform, 4D, header extension, sheared sform")
     void nibabelWrittenFiles() throws Exception {
         List<JsonNode> reference = NibabelScript.run(tmp, List.of("generate", tmp.toString()), List.of());
-        assertEquals(9 * 2 * 2 * 2 + 4, reference.size());
+        assertEquals(9 * 2 * 2 * 2 + 6, reference.size());
         int scaled = 0;
         int bigEndian = 0;
         for (JsonNode expected : reference) {
@@ -90,6 +90,7 @@ class NiftiNibabelCrossCheckTest {
         assertEquals(36, scaled);
         assertEquals(36, bigEndian);
         assertEquals(3, NiftiIO.readChannels(tmp.resolve("four_channels_nifti2.nii.gz")).size());
+        assertEquals(400, NiftiIO.readWithHeader(tmp.resolve("with_extension.nii")).header().dataOffset());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.nnunet.inference.SoftmaxVolume;
 
 /**
  * Our resampling against the Python it replaces, run once for the whole class: scikit-image 0.19.3
@@ -85,6 +86,31 @@ class ResamplingParityTest {
                     "axis", sz.axis(), "order", 1, "order_z", 0));
             jobs.add(new Job(id, Resampler.resampleDataOrSeg(s, c[0], c[1], true, 1, sz, 0), true,
                     "separate z seg axis " + sz.axis() + " " + Arrays.toString(c[0]) + "->" + Arrays.toString(c[1])));
+        }
+        // softmax export (SoftmaxResampling): order 1, z order 0, separate z from original_spacing, else none
+        Object[][] softmaxCases = {
+            {new int[] {6, 20, 22}, new int[] {17, 31, 15}, new double[] {3.5, 1, 1}, new double[] {1.2, 1.5, 0.7}, 0},
+            {new int[] {9, 16, 18}, new int[] {12, 11, 25}, new double[] {1.1, 1, 1}, new double[] {1, 1.3, 0.8}, -1},
+        };
+        for (Object[] c : softmaxCases) {
+            int[] in = (int[]) c[0];
+            int[] out = (int[]) c[1];
+            int n = in[0] * in[1] * in[2];
+            float[] prob = new float[2 * n];
+            for (int i = 0; i < n; i++) {
+                prob[i] = rnd.nextFloat();
+                prob[n + i] = 1 - prob[i];
+            }
+            SoftmaxVolume r = new SoftmaxResampling().resample(new SoftmaxVolume(2, in, prob), out, (double[]) c[2],
+                    (double[]) c[3]);
+            int m = out[0] * out[1] * out[2];
+            for (int k = 0; k < 2; k++) {
+                float[] ch = Arrays.copyOfRange(prob, k * n, (k + 1) * n);
+                String id = py.add("resample_data_or_seg", ch, in, Map.of("shape", out, "is_seg", false,
+                        "axis", c[4], "order", 1, "order_z", 0));
+                jobs.add(new Job(id, Arrays.copyOfRange(r.data(), k * m, (k + 1) * m), false,
+                        "softmax channel " + k + " " + Arrays.toString(in) + "->" + Arrays.toString(out)));
+            }
         }
         py.run();
     }

@@ -131,8 +131,15 @@ def generate(outdir):
     nib.save(img, f'{outdir}/no_xform.nii.gz')
     img = nib.Nifti2Image(test_values('float32', 7 * 6 * 5 * 3, rng).reshape((7, 6, 5, 3)), rotated_affine(5))
     nib.save(img, f'{outdir}/four_channels_nifti2.nii.gz')
+    img = nib.Nifti1Image(test_values('int16', 60, rng).reshape((5, 4, 3)), rotated_affine(6))
+    img.header.extensions.append(nib.nifti1.Nifti1Extension('comment', b'voxels start after this extension'))
+    nib.save(img, f'{outdir}/with_extension.nii')
+    sheared = rotated_affine(8)
+    sheared[0, 1] += 0.4  # not a rotation times a scaling: direction columns stay non-orthogonal
+    img = nib.Nifti1Image(test_values('float64', 60, rng).reshape((5, 4, 3)), sheared)
+    nib.save(img, f'{outdir}/sheared_sform.nii.gz')
     paths += [f'{outdir}/{n}' for n in ('qform_only_leftHanded.nii.gz', 'sform_only.nii', 'no_xform.nii.gz',
-                                        'four_channels_nifti2.nii.gz')]
+                                        'four_channels_nifti2.nii.gz', 'with_extension.nii', 'sheared_sform.nii.gz')]
     for p in paths:
         print(json.dumps(summarize(p)))
 
