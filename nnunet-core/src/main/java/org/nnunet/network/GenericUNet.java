@@ -12,6 +12,15 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import ai.djl.MalformedModelException;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,6 +107,28 @@ public final class GenericUNet extends AbstractBlock {
         initialize(manager, DataType.FLOAT32, new Shape(shape));
     }
 
+    /** Writes all parameters in DJL's format (bit-identical round trip) to {@code file}. */
+    public void saveParameters(Path file) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
+            saveParameters(out);
+        }
+    }
+
+    /** Reads parameters written by {@link #saveParameters(Path)} for the same architecture into {@code manager}. */
+    public void loadParameters(Path file, NDManager manager) throws IOException {
+        try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(is)) {
+            loadParameters(manager, in);
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException(file + ": not parameters of " + arch + " (" + e.getMessage() + ")", e);
+        }
+        // DJL's Parameter.load does not restore gradient tracking; training after -c needs it
+        for (Parameter p : getParameters().values()) {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
+    }
+
     /** Number of scalar parameters, PyTorch's {@code sum(p.numel() for p in network.parameters())}. */
     public long parameterCount() {
         long n = 0;
@@ -112,11 +143,17 @@ public final class GenericUNet extends AbstractBlock {
         return forward(new ParameterStore(input.getManager(), false), new NDList(input), training);
     }
 
+    /** Inference: forward in evaluation mode without recording gradients (outputs as {@link #deepSupervision()}). */
+    public NDList predict(NDArray input) {
+        return NoGrad.run(() -> forward(input, false));
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         int pools = arch.numPools();
         NDArray x = inputs.singletonOrThrow();
+        checkInput(x.getShape());
         List<NDArray> skips = new ArrayList<>();
         for (int d = 0; d < pools; d++) {
             x = context.get(d).forward(ps, new NDList(x), training).singletonOrThrow();
@@ -140,6 +177,18 @@ public final class GenericUNet extends AbstractBlock {
             }
         }
         return out;
+    }
+
+    private void checkInput(Shape shape) {
+        int[] div = arch.inputDivisibleBy();
+        boolean ok = shape.dimension() == div.length + 2 && shape.get(1) == arch.inputChannels();
+        for (int i = 0; ok && i < div.length; i++) {
+            ok = shape.get(2 + i) % div[i] == 0;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("network input " + shape + " must be [N, " + arch.inputChannels()
+                    + ", spatial...] with spatial sizes divisible by " + java.util.Arrays.toString(div));
+        }
     }
 
     @Override

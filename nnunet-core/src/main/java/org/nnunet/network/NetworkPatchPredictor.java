@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import org.nnunet.inference.PatchPredictor;
 
 /**
  * A trained {@link GenericUNet} as inference sees it: full-resolution logits for a patch, deep supervision off, no
- * autograd. Grad mode is per thread in libtorch (djl.md), so every call switches it off on the calling thread.
+ * autograd ({@link GenericUNet#predict} switches grad mode off on the calling thread, djl.md).
  * Calls are serialized: two forward passes sharing two cores are slower than one after the other (djl.md).
  */
 public final class NetworkPatchPredictor implements PatchPredictor {
@@ -36,9 +35,7 @@ public final class NetworkPatchPredictor implements PatchPredictor {
     /** The mirrored copies of a tile run as one batch. */
     @Override
     public synchronized List<float[]> predictLogits(List<float[]> patches, int channels, int[] patchShape) {
-        boolean gradMode = JniUtils.isGradMode();
         boolean deepSupervision = network.deepSupervision();
-        JniUtils.setGradMode(false);
         network.setDeepSupervision(false);
         try (NDManager call = manager.newSubManager()) {
             int per = patches.get(0).length;
@@ -53,7 +50,7 @@ public final class NetworkPatchPredictor implements PatchPredictor {
                 shape[i + 2] = patchShape[i];
             }
             NDArray input = call.create(batch, new Shape(shape));
-            NDList out = network.forward(input, false);
+            NDList out = network.predict(input);
             float[] logits = out.get(0).toFloatArray();
             int outPer = logits.length / patches.size();
             List<float[]> result = new ArrayList<>(patches.size());
@@ -65,7 +62,6 @@ public final class NetworkPatchPredictor implements PatchPredictor {
             return result;
         } finally {
             network.setDeepSupervision(deepSupervision);
-            JniUtils.setGradMode(gradMode);
         }
     }
 }

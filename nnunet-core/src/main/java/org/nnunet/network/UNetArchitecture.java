@@ -1,5 +1,8 @@
 package org.nnunet.network;
 
+import org.nnunet.planning.Plans;
+import org.nnunet.planning.StagePlan;
+
 import java.util.Arrays;
 
 /**
@@ -63,6 +66,24 @@ public record UNetArchitecture(int inputChannels, int numClasses, int baseFeatur
     /** The 2d network: base 32, max 480 features (the planner's 512 is not what the trainer builds). */
     public static UNetArchitecture twoD(int inputChannels, int numClasses, int[][] poolKernels, int[][] convKernels) {
         return new UNetArchitecture(inputChannels, numClasses, BASE_FEATURES, MAX_FEATURES_2D, poolKernels, convKernels);
+    }
+
+    /**
+     * The network nnUNetTrainer.process_plans + nnUNetTrainerV2.initialize_network build for a configuration:
+     * input channels = modalities, classes = {@code num_classes + 1} (the plans count foreground classes only),
+     * pools and kernels of the configuration's stage ({@link Plans#stageIndexFor}), 2d or 3d feature cap.
+     */
+    public static UNetArchitecture fromPlans(Plans plans, String configuration) {
+        StagePlan stage = plans.stage(plans.stageIndexFor(configuration));
+        int classes = plans.numClasses() + 1;
+        int maxFeatures = configuration.equals("2d") ? MAX_FEATURES_2D : MAX_FEATURES_3D;
+        int expectedDims = configuration.equals("2d") ? 2 : 3;
+        if (stage.poolOpKernelSizes().length == 0 || stage.poolOpKernelSizes()[0].length != expectedDims) {
+            throw new IllegalArgumentException("plans stage for " + configuration + " has pool kernels "
+                    + Arrays.deepToString(stage.poolOpKernelSizes()) + ", expected " + expectedDims + "d ones");
+        }
+        return new UNetArchitecture(plans.numModalities(), classes, plans.baseNumFeatures(), maxFeatures,
+                stage.poolOpKernelSizes(), stage.convKernelSizes());
     }
 
     public int spatialDims() {

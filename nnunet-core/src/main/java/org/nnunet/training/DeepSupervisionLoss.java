@@ -2,6 +2,7 @@ package org.nnunet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
 
@@ -38,6 +39,11 @@ public final class DeepSupervisionLoss {
         return w;
     }
 
+    /** The per-output loss. */
+    public DiceCELoss outputLoss() {
+        return loss;
+    }
+
     public double[] weights() {
         return weights.clone();
     }
@@ -48,12 +54,22 @@ public final class DeepSupervisionLoss {
             throw new IllegalArgumentException("expected " + weights.length + " outputs and targets, got "
                     + outputs.size() + " and " + targets.size());
         }
-        NDArray total = loss.compute(outputs.get(0), targets.get(0)).mul((float) weights[0]);
+        NDArray total = weighted(loss.compute(outputs.get(0), targets.get(0)), weights[0]);
         for (int i = 1; i < weights.length; i++) {
             if (weights[i] != 0) {
-                total = total.add(loss.compute(outputs.get(i), targets.get(i)).mul((float) weights[i]));
+                total = total.add(weighted(loss.compute(outputs.get(i), targets.get(i)), weights[i]));
             }
         }
         return total;
+    }
+
+    /**
+     * {@code l * w} with the scalar made by libtorch ({@code full}): DJL's {@code mul(Number)} wraps a Java buffer
+     * that is released right after the op although autograd keeps the scalar for backward, so the gradient would
+     * read freed memory (seen here as wrong gradients / NaN under GC).
+     */
+    private static NDArray weighted(NDArray l, double w) {
+        NDArray scalar = l.getManager().full(new Shape(), (float) w, l.getDataType(), l.getDevice());
+        return l.mul(scalar);
     }
 }

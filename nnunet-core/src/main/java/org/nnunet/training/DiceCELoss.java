@@ -80,8 +80,11 @@ public final class DiceCELoss {
         // fp = sum(p * (1 - y)) = sum(p) - tp; fn = sum((1 - p) * y) = sum(y) - tp
         NDArray fp = sumP.sub(tp);
         NDArray fn = sumY.sub(tp);
-        NDArray nominator = tp.mul(2).add((float) SMOOTH);
-        NDArray denominator = tp.mul(2).add(fp).add(fn).add((float) SMOOTH).add((float) DENOMINATOR_EPS);
+        // 2 * tp as tp + tp: DJL's mul(Number) puts the scalar in a Java buffer that can be freed before backward
+        // reads it (autograd keeps the scalar for the gradient); add(Number) keeps no such reference
+        NDArray twoTp = tp.add(tp);
+        NDArray nominator = twoTp.add((float) SMOOTH);
+        NDArray denominator = twoTp.add(fp).add(fn).add((float) SMOOTH).add((float) DENOMINATOR_EPS);
         NDArray dc = nominator.div(denominator);
         return dc.get(":, 1:").mean();
     }

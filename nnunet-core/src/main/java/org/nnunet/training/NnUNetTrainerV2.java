@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -32,7 +33,6 @@ import org.nnunet.inference.V1SoftmaxResampler;
 import org.nnunet.network.GenericUNet;
 import org.nnunet.network.NetworkPatchPredictor;
 import org.nnunet.network.NetworkDevice;
-import org.nnunet.network.UNetArchitecture;
 import org.nnunet.planning.Plans;
 import org.nnunet.planning.PlansIO;
 import org.nnunet.planning.StagePlan;
@@ -60,10 +60,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
     private final Path foldDir;
     private final Consumer<String> log;
     private final NDManager manager;
+    private final TrainingSetup setup;
     private final GenericUNet network;
-    private final NesterovSgd optimizer;
-    private final TrainingStep step;
-    private final PolyLr polyLr;
     private final AugmentationParameters augmentation;
     private TrainingProgress progress;
 
@@ -77,7 +75,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         this.foldDir = foldDir;
         this.log = log;
         this.plans = PlansIO.read(preprocessedTaskDir.resolve(settings.is2d() ? PlansIO.PLANS_2D : PlansIO.PLANS_3D));
-        this.stage = stageOf(settings.configuration(), plans);
+        this.stage = plans.stageIndexFor(settings.configuration());
         this.stagePlan = plans.stage(stage);
         this.dataFolder = PreprocessedDataFolder.stage(preprocessedTaskDir, plans.dataIdentifier(), stage);
         List<String> cases = caseIds(dataFolder);
@@ -85,36 +83,11 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
 
         Engine.getInstance().setRandomSeed((int) settings.seed());
         this.manager = NDManager.newBaseManager(NetworkDevice.fromConfig(settings.device()));
-        this.network = new GenericUNet(architecture(plans, stagePlan, settings.is2d()), true);
-        network.initialize(manager);
-        this.optimizer = NesterovSgd.nnUNetV2(manager);
-        int outputs = stagePlan.poolOpKernelSizes().length;
-        DiceCELoss loss = new DiceCELoss(DiceCELoss.useBatchDice(settings.configuration(), plans.numStages()));
-        this.step = new TrainingStep(network, new DeepSupervisionLoss(loss, outputs), optimizer, manager);
-        this.polyLr = new PolyLr(PolyLr.nnUNetV2().initialLr(), settings.maxEpochs(), PolyLr.nnUNetV2().exponent());
+        this.setup = TrainingSetup.forPlans(plans, settings.configuration(), manager, settings.maxEpochs());
+        this.network = setup.network();
         this.augmentation = AugmentationParameters.nnUNetTrainerV2(stagePlan.patchSize(),
                 !settings.is2d() && stagePlan.doDummy2DDataAug(), null);
         this.progress = TrainingProgress.start(0.99);
-    }
-
-    /** 3d_lowres is stage 0 of a two-stage 3D plan; 3d_fullres the last stage; 2d the only 2D stage. */
-    static int stageOf(String configuration, Plans plans) {
-        if (configuration.equals("3d_lowres")) {
-            if (plans.numStages() < 2) {
-                throw new IllegalArgumentException("the plans have no low-resolution stage (the dataset is small "
-                        + "enough for 3d_fullres): 3d_lowres and the cascade are not needed");
-            }
-            return 0;
-        }
-        return plans.numStages() - 1;
-    }
-
-    /** Generic_UNet as nnUNetTrainerV2.initialize_network builds it: input modalities, classes + background. */
-    public static UNetArchitecture architecture(Plans plans, StagePlan stage, boolean is2d) {
-        int classes = plans.numClasses() + 1;
-        return is2d
-                ? UNetArchitecture.twoD(plans.numModalities(), classes, stage.poolOpKernelSizes(), stage.convKernelSizes())
-                : UNetArchitecture.threeD(plans.numModalities(), classes, stage.poolOpKernelSizes(), stage.convKernelSizes());
     }
 
     static List<String> caseIds(PreprocessedDataFolder folder) throws IOException {
@@ -163,7 +136,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
     public boolean loadLatestCheckpoint() throws IOException {
         for (String name : List.of("model_final_checkpoint", "model_latest", "model_best")) {
             if (TrainerCheckpoint.exists(foldDir, name)) {
-                TrainerCheckpoint.Meta meta = TrainerCheckpoint.load(foldDir, name, network, manager, optimizer);
+                TrainerCheckpoint.Meta meta = TrainerCheckpoint.load(foldDir, name, network, manager, setup.optimizer());
                 progress = meta.progress();
                 log.accept("loaded " + name + ": continuing at epoch " + progress.epoch());
                 return true;
@@ -181,6 +154,16 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
 
     /** Trains from the current epoch to the last one, then writes {@code model_final_checkpoint}. */
     public void train() throws IOException {
+        train(() -> false);
+    }
+
+    /**
+     * As {@link #train()}, but when {@code stopRequested} answers true after an epoch, writes {@code model_latest}
+     * and returns early (a pod being stopped, or a budget); {@code -c} continues from there.
+     *
+     * @return true when all epochs are done
+     */
+    public boolean train(BooleanSupplier stopRequested) throws IOException {
         Files.createDirectories(foldDir);
         writeDebugJson();
         log.accept(String.format("%s %s fold %d: %d training / %d validation cases, patch %s, batch %d, "
@@ -194,8 +177,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         int firstEpoch = progress.epoch();
         while (progress.epoch() < settings.maxEpochs()) {
             int epoch = progress.epoch();
-            double lr = polyLr.lr(epoch);
-            optimizer.setLearningRate(lr);
+            setup.startEpoch(epoch);
+            double lr = setup.optimizer().learningRate();
             long t0 = System.nanoTime();
             double trainLoss = trainEpoch(trainData, epoch);
             OnlineEvaluation eval = new OnlineEvaluation(network.architecture().numClasses());
@@ -213,10 +196,16 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             if (epoch % settings.saveEvery() == settings.saveEvery() - 1) {
                 saveCheckpoint("model_latest");
             }
+            if (progress.epoch() < settings.maxEpochs() && stopRequested.getAsBoolean()) {
+                saveCheckpoint("model_latest");
+                log.accept("stopped after epoch " + progress.epoch() + ": continue with -c");
+                return false;
+            }
         }
         saveCheckpoint("model_latest");
         saveCheckpoint("model_final_checkpoint");
         log.accept("training done: " + foldDir.resolve("model_final_checkpoint.model"));
+        return true;
     }
 
     /**
@@ -258,7 +247,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             for (int it = 0; it < settings.iterationsPerEpoch(); it++) {
                 PatchBatch batch = batches.next();
                 try (NDManager iteration = manager.newSubManager()) {
-                    sum += step.train(tensor(iteration, batch.dataTensor(), batch, batch.samples().get(0).data().length),
+                    sum += setup.step().train(tensor(iteration, batch.dataTensor(), batch, batch.samples().get(0).data().length),
                             tensor(iteration, batch.segTensor(), batch, 1));
                 }
                 ProgressBar.print(it + 1, settings.iterationsPerEpoch(), sum / (it + 1));
@@ -280,7 +269,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
                 }
             }
             try (NDManager iteration = manager.newSubManager()) {
-                sum += step.validationLoss(tensor(iteration, batch.dataTensor(), batch,
+                sum += setup.step().validationLoss(tensor(iteration, batch.dataTensor(), batch,
                         batch.samples().get(0).data().length), tensor(iteration, seg, batch, 1), eval);
             }
         }
@@ -303,7 +292,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
     }
 
     private void saveCheckpoint(String name) throws IOException {
-        TrainerCheckpoint.save(foldDir, name, network, optimizer, new TrainerCheckpoint.Meta(
+        TrainerCheckpoint.save(foldDir, name, network, setup.optimizer(), new TrainerCheckpoint.Meta(
                 settings.configuration(), TrainerSettings.PLANS_IDENTIFIER, settings.fold(), progress, 0, 0));
     }
 
@@ -344,7 +333,7 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
 
     @Override
     public void close() {
-        optimizer.close();
+        setup.close();
         manager.close();
     }
 }

@@ -1,7 +1,6 @@
 package org.nnunet.training;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.nnunet.network.GenericUNet;
+import org.nnunet.network.NoGrad;
 
 import java.util.List;
 
@@ -54,7 +54,7 @@ public final class TrainingStep {
             NesterovSgd.zeroGradients(parameters);
             float value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray l = lossOf(data, seg, iteration, true);
+                NDArray l = lossOf(forward(data, iteration, true), seg, iteration);
                 value = l.getFloat();
                 collector.backward(l);
             }
@@ -71,34 +71,32 @@ public final class TrainingStep {
 
     /** The same loss without gradients or update (v1's validation iterations, {@code do_backprop=False}). */
     public float validationLoss(NDArray data, NDArray seg) {
-        try (NDManager iteration = modelManager.newSubManager()) {
-            data.tempAttach(iteration);
-            seg.tempAttach(iteration);
-            return lossOf(data, seg, iteration, false).getFloat();
-        }
+        return validationLoss(data, seg, null);
     }
 
     /**
-     * The validation loss, and the batch's counts for the epoch's global Dice (v1 run_iteration with
-     * {@code run_online_evaluation=True}: the full-resolution output against the full-resolution target).
+     * The validation loss, adding the batch to the epoch's global Dice when {@code evaluation} is given (v1
+     * run_iteration with {@code run_online_evaluation=True}: full-resolution output against full-resolution target).
      */
     public float validationLoss(NDArray data, NDArray seg, OnlineEvaluation evaluation) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
         try (NDManager iteration = modelManager.newSubManager()) {
             data.tempAttach(iteration);
             seg.tempAttach(iteration);
-            NDList outputs = network.forward(new ParameterStore(iteration, false), new NDList(data), false);
-            float value = loss.compute(outputs, DeepSupervisionTargets.downsample(seg, poolKernels, iteration)).getFloat();
-            evaluation.add(outputs.get(0).toFloatArray(), seg.toFloatArray(), (int) seg.getShape().get(0));
-            return value;
-        } finally {
-            JniUtils.setGradMode(gradMode);
+            return NoGrad.run(() -> {
+                NDList outputs = forward(data, iteration, false);
+                if (evaluation != null) {
+                    evaluation.add(outputs.get(0).toFloatArray(), seg.toFloatArray(), (int) seg.getShape().get(0));
+                }
+                return lossOf(outputs, seg, iteration).getFloat();
+            });
         }
     }
 
-    private NDArray lossOf(NDArray data, NDArray seg, NDManager iteration, boolean training) {
-        NDList outputs = network.forward(new ParameterStore(iteration, false), new NDList(data), training);
+    private NDList forward(NDArray data, NDManager iteration, boolean training) {
+        return network.forward(new ParameterStore(iteration, false), new NDList(data), training);
+    }
+
+    private NDArray lossOf(NDList outputs, NDArray seg, NDManager iteration) {
         List<NDArray> targets = DeepSupervisionTargets.downsample(seg, poolKernels, iteration);
         return loss.compute(outputs, targets);
     }

@@ -129,6 +129,24 @@ class GenericUNetTest {
     }
 
     @Test
+    @DisplayName("Anisotropic golden plan 3, patch 20x320x256: six heads, matching the deep-supervision target scales")
+    void anisotropicHeadsMatchTargetScales() {
+        int[][] pools = {{1, 2, 2}, {1, 2, 2}, {2, 2, 2}, {2, 2, 2}, {1, 2, 2}, {1, 2, 2}};
+        int[][] convs = {{1, 3, 3}, {1, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
+        GenericUNet net = new GenericUNet(UNetArchitecture.threeD(2, 3, pools, convs), true);
+        Shape[] out = net.getOutputShapes(new Shape[] {new Shape(2, 2, 20, 320, 256)});
+        long[][] expected = {{20, 320, 256}, {20, 160, 128}, {20, 80, 64}, {10, 40, 32}, {5, 20, 16}, {5, 10, 8}};
+        int[][] factors = org.nnunet.training.DeepSupervisionTargets.factors(pools);
+        assertEquals(6, out.length);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(new Shape(2, 3, expected[i][0], expected[i][1], expected[i][2]), out[i]);
+            assertEquals(20 / factors[i][0], expected[i][0]);
+            assertEquals(320 / factors[i][1], expected[i][1]);
+            assertEquals(256 / factors[i][2], expected[i][2]);
+        }
+    }
+
+    @Test
     @DisplayName("InitWeights_He: conv weights N(0, sqrt(2/1.0001)/sqrt(fan_in)), biases 0, norm affine 1/0")
     void heInitialisation() {
         GenericUNet net = new GenericUNet(hippocampus3d(), true);

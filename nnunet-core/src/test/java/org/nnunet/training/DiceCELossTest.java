@@ -100,6 +100,39 @@ class DiceCELossTest {
     }
 
     @Test
+    @DisplayName("loss gradients are the same with garbage collection between forward and backward")
+    void gradientSurvivesGc() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x0 = m.randomNormal(new Shape(2, 3, 4, 4, 4));
+            NDArray x1 = m.randomNormal(new Shape(2, 3, 2, 2, 2));
+            NDArray y0 = m.randomInteger(0, 3, new Shape(2, 1, 4, 4, 4), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray y1 = m.randomInteger(0, 3, new Shape(2, 1, 2, 2, 2), ai.djl.ndarray.types.DataType.FLOAT32);
+            DeepSupervisionLoss loss = new DeepSupervisionLoss(new DiceCELoss(true), 2);
+            float[] reference = null;
+            for (int rep = 0; rep < 10; rep++) {
+                NDArray x = x0.duplicate(); // fresh leaf: libtorch would add to the previous gradient
+                x.setRequiresGradient(true);
+                try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                    NDArray l = loss.compute(new NDList(x, x1), List.of(y0, y1));
+                    if (rep > 0) {
+                        System.gc(); // would free any Java-side scalar buffers the graph still points to
+                        for (int i = 0; i < 1000; i++) {
+                            java.nio.ByteBuffer.allocateDirect(4).putFloat(0, Float.NaN);
+                        }
+                    }
+                    gc.backward(l);
+                }
+                float[] g = x.getGradient().toFloatArray();
+                if (reference == null) {
+                    reference = g;
+                } else {
+                    assertArrayEquals(reference, g, 1e-7f, "repetition " + rep);
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("batch Dice for 2d and multi-stage plans, never for 3d_lowres (default_configuration.py)")
     void batchDiceRule() {
         assertTrue(DiceCELoss.useBatchDice("2d", 1));

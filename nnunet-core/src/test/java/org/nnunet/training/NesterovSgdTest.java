@@ -50,7 +50,8 @@ class NesterovSgdTest {
         try (NDManager it = manager.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray a = params.get("a").getArray();
             NDArray b = params.get("b").getArray();
-            NDArray loss = a.square().mul(0.5).add(b.mul(3)).sum();
+            // scalars made by libtorch and kept in the iteration's manager until backward (see DeepSupervisionLoss)
+            NDArray loss = a.square().mul(it.full(new Shape(1), 0.5f)).add(b.mul(it.full(new Shape(1), 3f))).sum();
             loss.attach(it);
             gc.backward(loss);
         }

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a script with the Debian python that has numpy / scikit-learn / scikit-image (property nnunet.python). */
-final class PythonReference {
+public final class PythonReference {
 
     private PythonReference() {
     }
 
-    static String run(String script, String stdin) throws IOException, InterruptedException {
+    public static String run(String script, String stdin) throws IOException, InterruptedException {
         String python = System.getProperty("nnunet.python", "/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(Path.of(python)), "no reference python at " + python);
         Process p = new ProcessBuilder(python, "-c", script).redirectErrorStream(false).start();
