@@ -29,13 +29,13 @@ fetch_servers() {
         log "fetching Kafka broker jars into $KAFKA_LIBS"
         rm -rf "$KAFKA_LIBS"
         mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy-dependencies \
-            -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+            -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2
         touch "$KAFKA_LIBS/.complete"
     fi
     if [[ ! -f $S3PROXY_JAR ]]; then
         log "fetching S3Proxy into $SERVERS_DIR"
         mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy \
-            -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$SERVERS_DIR"
+            -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$SERVERS_DIR" >&2
     fi
 }
 
