@@ -28,13 +28,13 @@ fetch_servers() {
     if [[ ! -f $KAFKA_LIBS/.complete ]]; then
         log "fetching Kafka broker jars into $KAFKA_LIBS"
         rm -rf "$KAFKA_LIBS"
-        mvn -B -q -ntp -f "$CI_DIR/servers-pom.xml" dependency:copy-dependencies \
+        mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy-dependencies \
             -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
         touch "$KAFKA_LIBS/.complete"
     fi
     if [[ ! -f $S3PROXY_JAR ]]; then
         log "fetching S3Proxy into $SERVERS_DIR"
-        mvn -B -q -ntp -f "$CI_DIR/servers-pom.xml" dependency:copy \
+        mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy \
             -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$SERVERS_DIR"
     fi
 }

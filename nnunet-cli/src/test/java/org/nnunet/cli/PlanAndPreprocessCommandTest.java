@@ -27,6 +27,8 @@ import org.nnunet.nifti.NiftiIO;
 import org.nnunet.planning.Plans;
 import org.nnunet.planning.PlansIO;
 import org.nnunet.planning.StagePlan;
+import org.nnunet.util.NpyArray;
+import org.nnunet.util.NpyReader;
 import picocli.CommandLine;
 
 /**
@@ -88,7 +90,7 @@ class PlanAndPreprocessCommandTest {
 
     @Test
     @DisplayName("plan_and_preprocess -t 7 --verify_dataset_integrity: crops, writes dataset_properties.json and both"
-            + " plans (3d 16x20x24 bs 2 2x[2,2,2], 2d 20x24 bs 2), prints summaries, preprocesses both stage folders")
+            + " plans (3d 16x20x24 bs 2 2x[2,2,2], 2d 20x24 bs 2), prints summaries, preprocesses both data identifiers")
     void plansTinyTask() throws IOException {
         rawTask();
         Path pre = base.resolve("preprocessed");
@@ -119,11 +121,16 @@ class PlanAndPreprocessCommandTest {
         assertArrayEquals(new int[] {20, 24}, p2.stage(0).patchSize());
         assertEquals(2, p2.stage(0).batchSize());
         assertEquals("nnUNetData_plans_v2.1_2D", p2.dataIdentifier());
+
+        // run_preprocessing: gt_segmentations copied, one stage folder per data identifier, 1 mm -> shape unchanged
+        assertTrue(Files.isRegularFile(task.resolve("gt_segmentations/tiny_2.nii.gz")));
         for (String stage : List.of("nnUNetData_plans_v2.1_stage0", "nnUNetData_plans_v2.1_2D_stage0")) {
             for (String c : List.of("tiny_0", "tiny_1", "tiny_2")) {
                 assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".npy")), stage + "/" + c);
                 assertTrue(Files.isRegularFile(task.resolve(stage).resolve(c + ".json")), stage + "/" + c);
             }
+            NpyArray a = NpyReader.read(task.resolve(stage).resolve("tiny_1.npy"));
+            assertArrayEquals(new int[] {2, 16, 20, 24}, a.shape(), stage);
         }
     }
 
@@ -137,7 +144,8 @@ class PlanAndPreprocessCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(Files.isRegularFile(pre.resolve("Task007_Tiny").resolve(PlansIO.PLANS_3D)));
         assertFalse(Files.exists(pre.resolve("Task007_Tiny").resolve(PlansIO.PLANS_2D)));
-        assertTrue(r.out().contains("-no_pp"), r.out());
+        assertTrue(r.out().contains("preprocessing: not run (-no_pp)"), r.out());
+        assertFalse(Files.exists(pre.resolve("Task007_Tiny/nnUNetData_plans_v2.1_stage0")));
 
         Run bad = run("plan_and_preprocess", "-t", "7", "-pl3d", "ExperimentPlanner3D_v21_32GB",
                 "--nnUNet_raw_data_base", base.toString(), "--nnUNet_preprocessed", pre.toString());

@@ -21,16 +21,29 @@ public final class AugmentationPipeline {
     private final boolean parallel;
 
     public AugmentationPipeline(AugmentationParameters params, long seed, boolean parallel) {
-        this.transforms = List.copyOf(moreDA(params));
+        this(moreDA(params), seed, parallel);
+    }
+
+    private AugmentationPipeline(List<SampleTransform> transforms, long seed, boolean parallel) {
+        this.transforms = List.copyOf(transforms);
         this.root = new SplittableRandom(seed);
         this.parallel = parallel;
+    }
+
+    /** v1 val_transforms: validation patches (already final size) only get label -1 mapped to 0. */
+    public static AugmentationPipeline validation() {
+        return new AugmentationPipeline(List.of(new RemoveLabelTransform(-1f, 0f)), 0, false);
     }
 
     public List<SampleTransform> transforms() {
         return transforms;
     }
 
-    /** Augments every sample of a batch whose samples have the generator patch size; returns final-size patches. */
+    /**
+     * Augments every sample of a batch whose samples have the generator patch size; returns final-size patches.
+     * The moreDA pipeline leaves the input untouched (the spatial step writes new arrays); the validation pipeline
+     * relabels the input samples in place.
+     */
     public PatchBatch apply(PatchBatch batch) {
         int n = batch.size();
         SplittableRandom[] rngs = new SplittableRandom[n];

@@ -15,14 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.nnunet.image.Volume;
+import org.nnunet.nifti.NiftiDataType;
 import org.nnunet.nifti.NiftiIO;
+import org.nnunet.nifti.NiftiImage;
 
 /**
  * nnUNet_convert_decathlon_task (experiment_planning/nnUNet_convert_decathlon_task.py and utils.split_4d): turns a
  * Medical Segmentation Decathlon folder {@code TaskXX_NAME} into {@code nnUNet_raw_data/TaskXXX_NAME}.
  * <ul>
- * <li>4D images are split into one 3D file per modality {@code case_000i.nii.gz}, keeping the 3D geometry and the
- * source datatype (split_4d_nifti).</li>
+ * <li>4D images are split into one 3D file per modality {@code case_000i.nii.gz}, keeping the 3D geometry, the
+ * source datatype and the header's xform codes and units (split_4d_nifti); images with scl_slope/scl_inter are
+ * written as float32.</li>
  * <li>3D images are copied byte for byte to {@code case_0000.nii.gz}: v1 does exactly this ({@code shutil.copy} when
  * the image has 3 dimensions), so the content is identical by construction and nothing is re-encoded.</li>
  * <li>labelsTr is copied as is; names starting with {@code .} (macOS {@code ._} resource forks) are skipped.
@@ -112,9 +115,13 @@ public final class DecathlonConverter {
             throw new IOException("Unexpected dimensionality " + header.ndim() + " of file " + image
                     + ", cannot split (need 3D or 4D)");
         }
-        List<Volume> channels = NiftiIO.readChannels(image);
+        NiftiImage source = NiftiIO.readWithHeader(image);
+        // scaled integers come out as floats (as SimpleITK gives them); re-encoding them unscaled would round
+        NiftiDataType type = source.header().hasScaling() ? NiftiDataType.FLOAT32 : source.dataType();
+        List<Volume> channels = source.volumes();
         for (int i = 0; i < channels.size(); i++) {
-            NiftiIO.write(channels.get(i), header.datatype(), outDir.resolve(DatasetJson.modalityFileName(caseId, i)));
+            NiftiIO.write(channels.get(i), type, outDir.resolve(DatasetJson.modalityFileName(caseId, i)),
+                    source.header());
         }
         return true;
     }

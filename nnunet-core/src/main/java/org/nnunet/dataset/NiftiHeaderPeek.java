@@ -11,8 +11,8 @@ import java.util.zip.GZIPInputStream;
 import org.nnunet.nifti.NiftiDataType;
 
 /**
- * The two header fields the Decathlon conversion needs before deciding how to handle a file: the number of
- * dimensions / volumes, and the on-disk datatype (kept when a 4D file is split). Reads only the header.
+ * The header fields the Decathlon conversion needs to decide, without decoding the voxels, whether a file is 3D
+ * (copied as is) or 4D (split): number of dimensions, volumes, datatype. Reads only the first 540 bytes.
  */
 record NiftiHeaderPeek(int ndim, long volumes, NiftiDataType datatype) {
 
@@ -46,12 +46,9 @@ record NiftiHeaderPeek(int ndim, long volumes, NiftiDataType datatype) {
         } else {
             throw new IOException(file + ": not a NIfTI-1 or NIfTI-2 file (sizeof_hdr " + size + ")");
         }
-        for (NiftiDataType t : NiftiDataType.values()) {
-            if (t.code == code) {
-                return new NiftiHeaderPeek(ndim, volumes, t);
-            }
-        }
-        throw new IOException(file + ": unsupported NIfTI datatype code " + code);
+        NiftiDataType type = NiftiDataType.fromCode(code)
+                .orElseThrow(() -> new IOException(file + ": unsupported NIfTI datatype code " + code));
+        return new NiftiHeaderPeek(ndim, volumes, type);
     }
 
     private static InputStream open(Path file) throws IOException {

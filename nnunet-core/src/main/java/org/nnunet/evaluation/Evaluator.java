@@ -1,6 +1,7 @@
 package org.nnunet.evaluation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,10 @@ public final class Evaluator {
      */
     public CaseScores evaluate(LabelVolume test, LabelVolume reference, List<Integer> labels, String testName,
                                String referenceName) {
-        if (!java.util.Arrays.equals(test.shape(), reference.shape())) {
+        if (!Arrays.equals(test.shape(), reference.shape())) {
             throw new IllegalArgumentException("shape mismatch: test " + testName + " "
-                    + java.util.Arrays.toString(test.shape()) + ", reference " + referenceName + " "
-                    + java.util.Arrays.toString(reference.shape()));
+                    + Arrays.toString(test.shape()) + ", reference " + referenceName + " "
+                    + Arrays.toString(reference.shape()));
         }
         List<Integer> ls = labels != null ? labels : presentLabels(test.labels(), reference.labels());
         Map<String, Map<String, Number>> out = new LinkedHashMap<>();

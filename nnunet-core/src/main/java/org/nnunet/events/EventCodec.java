@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
  * JSON form of {@link PipelineEvent}s. Reading checks {@code schemaVersion} first: a message written by a newer
@@ -65,6 +66,27 @@ public final class EventCodec {
     /** Reads a message of {@code topic} as the event type that topic carries ({@link Topics#eventTypeOf}). */
     public PipelineEvent deserialize(String topic, byte[] json) {
         return deserialize(json, Topics.eventTypeOf(topic));
+    }
+
+    /**
+     * Wraps a message that could not be processed for {@link Topics#DEAD_LETTER}, copying task, dataset version and
+     * correlation id from it when it is a JSON object that has them ({@link DeadLetter#UNKNOWN} otherwise).
+     */
+    public DeadLetter deadLetter(String sourceTopic, byte[] payload, Throwable error, int attempts, Instant failedAt) {
+        JsonNode tree = null;
+        try {
+            tree = mapper.readTree(payload);
+        } catch (IOException unreadable) {
+            // keep UNKNOWN header fields: the payload itself is what went wrong
+        }
+        return new DeadLetter(headerField(tree, "task"), headerField(tree, "datasetVersion"),
+                headerField(tree, "correlationId"), sourceTopic, new String(payload, StandardCharsets.UTF_8),
+                error.getClass().getName() + ": " + error.getMessage(), attempts, failedAt.toString());
+    }
+
+    private static String headerField(JsonNode tree, String field) {
+        JsonNode node = tree == null ? null : tree.get(field);
+        return node != null && node.isTextual() && !node.textValue().isBlank() ? node.textValue() : DeadLetter.UNKNOWN;
     }
 
     private static String shortMessage(IOException e) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.nnunet.cropping.CaseProperties;
 import org.nnunet.image.ImageGeometry;
 
 /**
@@ -29,6 +30,13 @@ public record ExportProperties(
         @JsonProperty("itk_direction") double[] itkDirection) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** From the cropping properties and the preprocessing's {@code spacing_after_resampling}. */
+    public static ExportProperties of(CaseProperties cropped, double[] spacingAfterResampling) {
+        return new ExportProperties(cropped.originalSizeOfRawData(), cropped.sizeAfterCropping(), cropped.cropBbox(),
+                cropped.originalSpacing(), spacingAfterResampling, cropped.itkSpacing(), cropped.itkOrigin(),
+                cropped.itkDirection());
+    }
 
     @JsonIgnore
     public ImageGeometry geometry() {

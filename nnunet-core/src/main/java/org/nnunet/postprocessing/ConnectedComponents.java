@@ -1,5 +1,7 @@
 package org.nnunet.postprocessing;
 
+import java.util.Arrays;
+
 /**
  * Connected-component labelling with face connectivity (6-neighbourhood in 3D), scipy {@code ndimage.label} with
  * its default structure as v1 uses it. Components are numbered 1..n in raster order of their first voxel.
@@ -52,13 +54,13 @@ public final class ConnectedComponents {
             if (idOfRoot[r] == 0) {
                 idOfRoot[r] = ++count;
                 if (count > sizes.length) {
-                    sizes = java.util.Arrays.copyOf(sizes, sizes.length * 2);
+                    sizes = Arrays.copyOf(sizes, sizes.length * 2);
                 }
             }
             map[i] = idOfRoot[r];
             sizes[map[i] - 1]++;
         }
-        return new Result(map, count, java.util.Arrays.copyOf(sizes, count));
+        return new Result(map, count, Arrays.copyOf(sizes, count));
     }
 
     private static int find(int[] parent, int i) {

@@ -1,7 +1,11 @@
 package org.nnunet.preprocessing;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import org.nnunet.cropping.CroppedDataFolder;
@@ -50,7 +54,29 @@ public final class PlansPreprocessing implements PreprocessingStep {
         if (!isTwoD(plans) && threads.length > 1) {
             threads[0] = threadsLowres;
         }
-        GenericPreprocessor p = isTwoD(plans) ? new PreprocessorFor2D(config) : new GenericPreprocessor(config);
+        copyGroundTruth(cropped.gtSegmentationsDir(), preprocessedDir.resolve("gt_segmentations"));
+        // v1 instantiates the class named by the plans' preprocessor_name
+        GenericPreprocessor p = "PreprocessorFor2D".equals(plans.preprocessorName())
+                ? new PreprocessorFor2D(config) : new GenericPreprocessor(config);
         p.run(spacings, cropped.dir(), preprocessedDir, plans.dataIdentifier(), threads);
+    }
+
+    /** v1 run_preprocessing replaces {@code gt_segmentations} by a copy of the cropped folder's (rmtree + copytree). */
+    private static void copyGroundTruth(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            try (Stream<Path> s = Files.walk(to)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(to);
+        if (Files.isDirectory(from)) {
+            try (Stream<Path> s = Files.list(from)) {
+                for (Path p : s.toList()) {
+                    Files.copy(p, to.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 }

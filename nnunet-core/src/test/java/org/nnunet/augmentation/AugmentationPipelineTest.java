@@ -60,6 +60,20 @@ class AugmentationPipelineTest {
     }
 
     @Test
+    @DisplayName("validation pipeline (v1 val_transforms): shape and data unchanged, label -1 -> 0")
+    void validation() {
+        PatchBatch in = batch(new int[]{4, 5, 6}, 2, 4);
+        float[] data = in.dataTensor();
+        float[] seg = in.segTensor();
+        PatchBatch out = AugmentationPipeline.validation().apply(in);
+        assertArrayEquals(data, out.dataTensor());
+        float[] outSeg = out.segTensor();
+        for (int i = 0; i < seg.length; i++) {
+            assertEquals(seg[i] == -1 ? 0f : seg[i], outSeg[i]);
+        }
+    }
+
+    @Test
     @DisplayName("dummy 2D: 20x376x376 input -> 20x320x256 and 2D: 65x65 -> 56x40")
     void dummy2DAnd2D() {
         AugmentationParameters d = AugmentationParameters.nnUNetTrainerV2(new int[]{6, 48, 40}, true, null);

@@ -40,12 +40,16 @@ class DecathlonConverterTest {
                                          indexing='ij')
                 if dtype == 'label':
                     data = ((x + y + z + t) % 2).astype(np.uint8)
+                elif dtype == 'scaled':
+                    data = (x + 10 * y + 100 * z + 1000 * t + offset) * 0.37 + 0.1
                 else:
                     data = (x + 10 * y + 100 * z + 1000 * t + offset).astype(dtype)
                 if channels == 0:
                     data = data[..., 0]
                 aff = np.array([[1.5, 0, 0, 10], [0, 2, 0, 20], [0, 0, 2.5, 30], [0, 0, 0, 1]])
                 img = nib.Nifti1Image(data, aff)
+                if dtype == 'scaled':
+                    img.set_data_dtype(np.int16)  # nibabel picks scl_slope / scl_inter to store the floats
                 img.set_qform(aff, code=1)
                 img.set_sform(aff, code=1)
                 nib.save(img, path)
@@ -63,16 +67,19 @@ class DecathlonConverterTest {
         assertEquals(0, p.exitValue(), "python failed: " + out);
     }
 
-    /** A Decathlon folder: training cases 1, 2 and test case 3; int16 images with the given channels (0: 3D). */
-    private Path decathlonTask(String name, int channels) throws Exception {
+    /**
+     * A Decathlon folder: training cases 1, 2 and test case 3; images with the given channels (0: 3D) and dtype
+     * ({@code scaled}: int16 on disk with scl_slope/scl_inter), 0/1 labels.
+     */
+    private Path decathlonTask(String name, int channels, String dtype) throws Exception {
         Path task = tmp.resolve(name);
         for (String sub : List.of("imagesTr", "labelsTr", "imagesTs")) {
             Files.createDirectories(task.resolve(sub));
         }
         String c = String.valueOf(channels);
-        python(WRITE_NIFTIS, task.resolve("imagesTr/tiny_001.nii.gz").toString(), c, "0", "int16",
-                task.resolve("imagesTr/tiny_002.nii.gz").toString(), c, "5", "int16",
-                task.resolve("imagesTs/tiny_003.nii.gz").toString(), c, "7", "int16",
+        python(WRITE_NIFTIS, task.resolve("imagesTr/tiny_001.nii.gz").toString(), c, "0", dtype,
+                task.resolve("imagesTr/tiny_002.nii.gz").toString(), c, "5", dtype,
+                task.resolve("imagesTs/tiny_003.nii.gz").toString(), c, "7", dtype,
                 task.resolve("labelsTr/tiny_001.nii.gz").toString(), "0", "0", "label",
                 task.resolve("labelsTr/tiny_002.nii.gz").toString(), "0", "0", "label");
         // macOS resource forks, as found in the Decathlon tarballs
@@ -99,7 +106,7 @@ class DecathlonConverterTest {
     @DisplayName("split_4d: 4D multi-modal images become one 3D file per modality with geometry and datatype kept")
     void splits4dImages() throws Exception {
         Path raw = tmp.resolve("raw/nnUNet_raw_data");
-        DecathlonConverter.Summary s = DecathlonConverter.convert(decathlonTask("Task07_Tiny", 2), raw, null, 2);
+        DecathlonConverter.Summary s = DecathlonConverter.convert(decathlonTask("Task07_Tiny", 2, "int16"), raw, null, 2);
 
         Path out = raw.resolve("Task007_Tiny");
         assertEquals(out, s.outputFolder());
@@ -155,7 +162,7 @@ class DecathlonConverterTest {
     @DisplayName("split_4d_nifti copies 3D images byte for byte to _0000; -output_task_id renames; output replaced")
     void copies3dImagesAndOverridesId() throws Exception {
         Path raw = tmp.resolve("raw/nnUNet_raw_data");
-        Path task = decathlonTask("Task05_Three", 0);
+        Path task = decathlonTask("Task05_Three", 0, "int16");
         Path stale = Files.createDirectories(raw.resolve("Task123_Three/imagesTr")).resolve("stale_0000.nii.gz");
         Files.write(stale, new byte[] {1});
 
@@ -168,6 +175,23 @@ class DecathlonConverterTest {
         assertEquals(List.of("tiny_001_0000.nii.gz", "tiny_002_0000.nii.gz"), names(out.resolve("imagesTr")));
         assertArrayEquals(Files.readAllBytes(task.resolve("imagesTs/tiny_003.nii.gz")),
                 Files.readAllBytes(out.resolve("imagesTs/tiny_003_0000.nii.gz")));
+    }
+
+    @Test
+    @DisplayName("a 4D image with scl_slope/scl_inter is split into float32 files holding the scaled values")
+    void splitsScaledImagesAsFloat() throws Exception {
+        Path raw = tmp.resolve("raw/nnUNet_raw_data");
+        Path task = decathlonTask("Task08_Scaled", 2, "scaled");
+        DecathlonConverter.convert(task, raw, null, 2);
+        Path dst = raw.resolve("Task008_Scaled/imagesTr/tiny_001_0001.nii.gz");
+        assertEquals(NiftiDataType.FLOAT32, NiftiHeaderPeek.of(dst).datatype());
+        assertEquals(0 + 1000 * 0.37 + 0.1, NiftiIO.read(dst).get(0, 0, 0), 1e-2);
+        python("""
+                import sys, numpy as np, nibabel as nib
+                src, dst = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+                assert src.header['scl_slope'] not in (0, 1), src.header['scl_slope']
+                assert np.allclose(dst.get_fdata(), src.get_fdata()[..., 1], rtol=0, atol=1e-4)
+                """, task.resolve("imagesTr/tiny_001.nii.gz").toString(), dst.toString());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,6 +128,25 @@ class EventCodecTest {
                 + "\"configuration\":\"2d\",\"fold\":1,\"priority\":\"high\"}";
         assertEquals(new TrainingRequested("t", "v", "c", "2d", 1),
                 codec.deserialize(json.getBytes(StandardCharsets.UTF_8), TrainingRequested.class));
+    }
+
+    @Test
+    @DisplayName("deadLetter keeps the raw payload and copies the header fields when they can be read")
+    void deadLetterEnvelope() {
+        Instant at = Instant.parse("2026-11-27T13:00:00Z");
+        byte[] good = codec.serialize(new TrainingRequested(TASK, VERSION, CORRELATION, "2d", 1));
+        DeadLetter letter = codec.deadLetter(Topics.TRAINING_REQUESTED, good,
+                new IllegalStateException("GPU lost"), 3, at);
+        assertEquals(new DeadLetter(TASK, VERSION, CORRELATION, Topics.TRAINING_REQUESTED,
+                new String(good, StandardCharsets.UTF_8), "java.lang.IllegalStateException: GPU lost", 3,
+                "2026-11-27T13:00:00Z"), letter);
+        assertEquals(letter, codec.deserialize(codec.serialize(letter), DeadLetter.class));
+
+        DeadLetter garbage = codec.deadLetter(Topics.PLANS_CREATED, "not json".getBytes(StandardCharsets.UTF_8),
+                new EventFormatException("invalid JSON for PlansCreated"), 1, at);
+        assertEquals(DeadLetter.UNKNOWN, garbage.task());
+        assertEquals(DeadLetter.UNKNOWN, garbage.correlationId());
+        assertEquals("not json", garbage.payload());
     }
 
     @Test

@@ -17,11 +17,11 @@ import org.nnunet.cropping.RawCase;
  * The Decathlon Task04_Hippocampus training cases read in place from {@code nnunet.shared.dir} (3D single-modality
  * files, so every case is one image and one label; the case id is the file name without {@code .nii.gz}).
  */
-final class HippocampusData {
-    final Path root;
-    final List<RawCase> cases = new ArrayList<>();
-    final Map<String, String> labels = new LinkedHashMap<>();
-    final Map<Integer, String> modalities = new LinkedHashMap<>();
+public final class HippocampusData {
+    public final Path root;
+    public final List<RawCase> cases = new ArrayList<>();
+    public final Map<String, String> labels = new LinkedHashMap<>();
+    public final Map<Integer, String> modalities = new LinkedHashMap<>();
 
     private HippocampusData(Path root) throws IOException {
         this.root = root;
@@ -38,7 +38,7 @@ final class HippocampusData {
     }
 
     /** Skips the calling test (assumption) when the shared data folder is absent. */
-    static HippocampusData loadOrSkip() throws IOException {
+    public static HippocampusData loadOrSkip() throws IOException {
         Path root = Path.of(System.getProperty("nnunet.shared.dir", "../shared"), "data", "Task04_Hippocampus");
         assumeTrue(Files.isRegularFile(root.resolve("dataset.json")), "no Hippocampus data at " + root);
         return new HippocampusData(root);

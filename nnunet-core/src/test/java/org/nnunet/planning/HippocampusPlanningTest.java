@@ -4,16 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nnunet.cropping.CaseProperties;
 import org.nnunet.cropping.CroppedDataFolder;
 import org.nnunet.cropping.ImageCropper;
+import org.nnunet.cropping.RawCase;
 
 /**
  * Cropping, fingerprint and both v2.1 planners on the real Task04_Hippocampus (208 training cases).
@@ -33,18 +40,29 @@ import org.nnunet.cropping.ImageCropper;
 class HippocampusPlanningTest {
 
     @TempDir
-    Path tmp;
+    static Path tmp;
+    static HippocampusData data;
+    static CroppedDataFolder cropped;
+
+    /** Crops the 208 cases once for both tests, on all cores (at least 2 threads). */
+    @BeforeAll
+    static void crop() throws Exception {
+        data = HippocampusData.loadOrSkip();
+        cropped = new CroppedDataFolder(tmp.resolve("cropped"));
+        ImageCropper.run(data.cases, cropped, threads(), false);
+    }
+
+    static int threads() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
 
     @Test
     @DisplayName("Hippocampus: crop 208 cases, fingerprint, plan: target spacing 1mm, 3d 40x56x40 3x[2,2,2] bs 7"
             + " (5% cap), 2d 56x40 bs 292 (5% cap, half-even), nonCT without mask")
     void plansHippocampus() throws Exception {
-        HippocampusData data = HippocampusData.loadOrSkip();
         assertEquals(208, data.cases.size());
-        CroppedDataFolder cropped = new CroppedDataFolder(tmp.resolve("cropped"));
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ImageCropper.run(data.cases, cropped, threads, false);
         assertEquals(208, cropped.caseIds().size());
+        int threads = threads();
 
         DatasetFingerprint fp = DatasetAnalyzer.analyze(cropped, data.labels, data.modalities,
                 DatasetAnalyzer.needsIntensityProperties(data.modalities), threads);
@@ -96,5 +114,38 @@ class HippocampusPlanningTest {
         assertArrayEquals(s.patchSize(), back.stage(0).patchSize());
         assertEquals("nnUNetData_plans_v2.1", back.dataIdentifier());
         assertEquals(208, back.listOfNpzFiles().size());
+    }
+
+    @Test
+    @DisplayName("cropping matches nibabel + scipy.binary_fill_holes on every Hippocampus case: original size, crop"
+            + " bbox (zyx, upper exclusive) and voxels after cropping")
+    void cropBoxesMatchPython() throws Exception {
+        String python = System.getProperty("nnunet.python", "/usr/bin/python3");
+        assumeTrue(Files.isExecutable(Path.of(python)), "no python at " + python);
+        String script = "import sys, numpy as np, nibabel as nib\n"
+                + "from scipy.ndimage import binary_fill_holes\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    a = np.asanyarray(nib.load(f).dataobj).transpose(2, 1, 0)\n"
+                + "    w = np.where(binary_fill_holes(a != 0))\n"
+                + "    print(' '.join(str(v) for v in list(a.shape) + [int(w[i].min()) for i in range(3)]"
+                + " + [int(w[i].max()) + 1 for i in range(3)]))\n";
+        List<String> cmd = new ArrayList<>(List.of(python, "-c", script));
+        for (RawCase c : data.cases) {
+            cmd.add(c.dataFiles().get(0).toString());
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        String[] lines = out.split("\n");
+        assertEquals(data.cases.size(), lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            int[] v = Arrays.stream(lines[i].trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+            String id = data.cases.get(i).caseId();
+            CaseProperties props = cropped.readProperties(id);
+            assertArrayEquals(Arrays.copyOfRange(v, 0, 3), props.originalSizeOfRawData(), id);
+            assertArrayEquals(new int[][] {{v[3], v[6]}, {v[4], v[7]}, {v[5], v[8]}}, props.cropBbox(), id);
+            assertEquals(cropped.readData(id).sliceLength(),
+                    (v[6] - v[3]) * (v[7] - v[4]) * (v[8] - v[5]), id);
+        }
     }
 }

@@ -1,16 +1,10 @@
 package org.nnunet.planning.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nnunet.cropping.CroppedDataFolder;
@@ -20,6 +14,7 @@ import org.nnunet.planning.DatasetAnalyzer;
 import org.nnunet.planning.DatasetFingerprint;
 import org.nnunet.planning.ExperimentPlanner2D;
 import org.nnunet.planning.ExperimentPlanner3D;
+import org.nnunet.planning.HippocampusData;
 import org.nnunet.planning.Plans;
 
 /**
@@ -32,21 +27,8 @@ class PlanningBenchmark {
 
     @Test
     void hippocampusCropFingerprintPlan() throws Exception {
-        Path root = Path.of(System.getProperty("nnunet.shared.dir", "../shared"), "data", "Task04_Hippocampus");
-        Assumptions.assumeTrue(Files.isRegularFile(root.resolve("dataset.json")), "no data at " + root);
-        JsonNode json = new ObjectMapper().readTree(root.resolve("dataset.json").toFile());
-        Map<String, String> labels = new LinkedHashMap<>();
-        json.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        Map<Integer, String> modalities = new LinkedHashMap<>();
-        json.get("modality").fields().forEachRemaining(e -> modalities.put(Integer.parseInt(e.getKey()),
-                e.getValue().asText()));
-        List<RawCase> cases = new ArrayList<>();
-        for (JsonNode t : json.get("training")) {
-            Path image = root.resolve(t.get("image").asText()).normalize();
-            String name = image.getFileName().toString();
-            cases.add(new RawCase(name.substring(0, name.length() - 7), List.of(image),
-                    root.resolve(t.get("label").asText()).normalize()));
-        }
+        HippocampusData data = HippocampusData.loadOrSkip();
+        List<RawCase> cases = data.cases;
         int threads = Runtime.getRuntime().availableProcessors();
         Path tmp = Files.createTempDirectory("planning-bench");
         try {
@@ -54,7 +36,7 @@ class PlanningBenchmark {
             long t0 = System.nanoTime();
             ImageCropper.run(cases, cropped, threads, true);
             long t1 = System.nanoTime();
-            DatasetFingerprint fp = DatasetAnalyzer.analyze(cropped, labels, modalities, false, threads);
+            DatasetFingerprint fp = DatasetAnalyzer.analyze(cropped, data.labels, data.modalities, false, threads);
             long t2 = System.nanoTime();
             Plans p3 = new ExperimentPlanner3D(fp, cropped.dir(), tmp).plan();
             Plans p2 = new ExperimentPlanner2D(fp, cropped.dir(), tmp).plan();
