@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,17 @@ import org.nnunet.cropping.CroppedCase;
 import org.nnunet.cropping.ImageCropper;
 import org.nnunet.cropping.RawCase;
 import org.nnunet.evaluation.CaseScores;
+import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.evaluation.Evaluator;
 import org.nnunet.evaluation.LabelVolume;
 import org.nnunet.image.Volume;
 import org.nnunet.nifti.NiftiIO;
+import org.nnunet.postprocessing.PostprocessingPlan;
 import org.nnunet.preprocessing.CasePreprocessor;
 import org.nnunet.preprocessing.CtIntensities;
 import org.nnunet.preprocessing.NormalizationScheme;
 import org.nnunet.preprocessing.PreprocessedCase;
+import org.nnunet.preprocessing.PreprocessedDataFolder;
 import org.nnunet.preprocessing.PreprocessingConfig;
 
 /**
@@ -102,5 +106,41 @@ class HippocampusRoundTripTest {
                 List.of(1, 2), "pred", "ref");
         assertTrue(s.dice(1) > 0.85 && s.dice(1) < 1, "Dice 1 = " + s.dice(1));
         assertTrue(s.dice(2) > 0.85 && s.dice(2) < 1, "Dice 2 = " + s.dice(2));
+    }
+
+    @Test
+    @DisplayName("nnUNetTrainer.validate: validation_raw niftis + npz, summary.json (labels 0..2), postprocessing.json")
+    void foldValidation(@TempDir Path dir) throws IOException {
+        Path data = caseDir();
+        PreprocessingConfig config = new PreprocessingConfig(new NormalizationScheme[] {NormalizationScheme.NON_CT},
+                new boolean[] {false}, new CtIntensities[] {null}, new int[] {0, 1, 2}, new int[] {1, 2});
+        PreprocessedDataFolder folder = new PreprocessedDataFolder(dir.resolve("nnUNetData_plans_v2.1_stage0"));
+        Path gt = Files.createDirectories(dir.resolve("gt_segmentations"));
+        List<String> ids = List.of("hippocampus_001", "hippocampus_003");
+        for (String id : ids) {
+            CroppedCase cropped = ImageCropper.loadAndCrop(new RawCase(id,
+                    List.of(data.resolve("imagesTr/" + id + ".nii.gz")), data.resolve("labelsTr/" + id + ".nii.gz")));
+            PreprocessedCase pre = new CasePreprocessor(config).preprocess(
+                    cropped.channels().toArray(new float[0][]), cropped.seg().clone(), cropped.shape(),
+                    cropped.properties().originalSpacing(), cropped.properties().originalSpacing(), false);
+            // the oracle network reads the label from the image channel
+            PreprocessedCase labelAsImage = new PreprocessedCase(new float[][] {pre.seg()}, pre.seg(), pre.shape(),
+                    pre.spacing(), pre.classLocations());
+            folder.write(id, labelAsImage, new ObjectMapper().valueToTree(cropped.properties()));
+            Files.copy(data.resolve("labelsTr/" + id + ".nii.gz"), gt.resolve(id + ".nii.gz"));
+        }
+        Path fold = dir.resolve("fold_0");
+        EvaluationSummary s = new FoldValidator(new SlidingWindowPredictor(ORACLE, new int[] {24, 32, 24},
+                SlidingWindowPredictor.Settings.defaults(3)), null, new V1SoftmaxResampler())
+                .validate(folder, ids, gt, fold, "validation_raw", 3, true, true);
+        assertEquals(1.0, s.meanDice(1), 1e-12);
+        assertEquals(1.0, s.meanDice(2), 1e-12);
+        assertEquals(1.0, s.meanDice(0), 1e-12);
+        assertTrue(Files.isRegularFile(fold.resolve("validation_raw/hippocampus_003.npz")));
+        assertTrue(Files.isRegularFile(fold.resolve("validation_raw/summary.json")));
+        PostprocessingPlan pp = PostprocessingPlan.read(fold.resolve("postprocessing.json"));
+        assertEquals(List.of(), pp.forWhichClasses(), "nothing to improve on a perfect prediction");
+        assertEquals(2, pp.numSamples());
+        assertTrue(Files.isRegularFile(fold.resolve("validation_raw_postprocessed/summary.json")));
     }
 }

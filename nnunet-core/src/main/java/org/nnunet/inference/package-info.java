@@ -1,0 +1,8 @@
+/**
+ * Inference, nnU-Net v1.7.1 {@code network_architecture/neural_network.py} and {@code inference/}: sliding-window
+ * prediction with Gaussian weighting and mirroring ({@link org.nnunet.inference.SlidingWindowPredictor}), fold
+ * averaging, export back to the original image ({@link org.nnunet.inference.SegmentationExporter}), softmax files
+ * ({@code .npz}, float16), the per-case prediction flow and a fold's validation. The network is reached only through
+ * {@link org.nnunet.inference.PatchPredictor}.
+ */
+package org.nnunet.inference;
