@@ -29,13 +29,13 @@ fetch_servers() {
         log "fetching Kafka broker jars into $KAFKA_LIBS"
         rm -rf "$KAFKA_LIBS"
         mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy-dependencies \
-            -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+            -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2
         touch "$KAFKA_LIBS/.complete"
     fi
     if [[ ! -f $S3PROXY_JAR ]]; then
         log "fetching S3Proxy into $SERVERS_DIR"
         mvn -B -q -ntp -Dstyle.color=never -f "$CI_DIR/servers-pom.xml" dependency:copy \
-            -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$SERVERS_DIR"
+            -Dartifact=org.gaul:s3proxy:4.1.0:jar:jar-with-dependencies -DoutputDirectory="$SERVERS_DIR" >&2
     fi
 }
 
@@ -58,7 +58,7 @@ port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 our_server_running() {
     local pid
     pid=$(cat "$1" 2>/dev/null) || return 1
-    [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-Dnnunet.ci.server=$STATE_DIR"
+    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "-Dnnunet.ci.server=$STATE_DIR"
 }
 
 stop_servers() {
@@ -79,7 +79,7 @@ stop_servers() {
         fi
         rm -f "$pidfile"
     done
-    rm -rf "$STATE_DIR/data"
+    rm -rf "$STATE_DIR/data" "$STATE_DIR/env"
 }
 
 wait_for() {  # wait_for NAME PIDFILE LOG CHECK_COMMAND...
@@ -101,9 +101,22 @@ wait_for() {  # wait_for NAME PIDFILE LOG CHECK_COMMAND...
     done
 }
 
+# a port found free can be taken by another process before the server binds it: retry with new ports
 start_servers() {
     fetch_servers
+    local attempt
+    for attempt in 1 2 3; do
+        stop_servers
+        if try_start_servers; then
+            return 0
+        fi
+        log "start attempt $attempt failed"
+    done
     stop_servers
+    return 1
+}
+
+try_start_servers() {
     mkdir -p "$STATE_DIR/data/kafka" "$STATE_DIR/data/s3/$S3_BUCKET"
     local ports kafka_port controller_port s3_port t0=$SECONDS
     ports=$(free_ports 3)
@@ -159,8 +172,9 @@ CONF
         >"$STATE_DIR/s3proxy.log" 2>&1 </dev/null &
     echo $! >"$STATE_DIR/s3proxy.pid"
 
-    wait_for S3Proxy "$STATE_DIR/s3proxy.pid" "$STATE_DIR/s3proxy.log" port_answers "$s3_port"
-    wait_for Kafka "$STATE_DIR/kafka.pid" "$STATE_DIR/kafka.log" grep -q 'Kafka Server started' "$STATE_DIR/kafka.log"
+    wait_for S3Proxy "$STATE_DIR/s3proxy.pid" "$STATE_DIR/s3proxy.log" port_answers "$s3_port" || return 1
+    wait_for Kafka "$STATE_DIR/kafka.pid" "$STATE_DIR/kafka.log" \
+        grep -q 'Kafka Server started' "$STATE_DIR/kafka.log" || return 1
 
     cat >"$STATE_DIR/env" <<ENV
 export NNUNET_S3_ENDPOINT=http://127.0.0.1:$s3_port

@@ -5,7 +5,8 @@ package org.nnunet.preprocessing;
  * boundary handling of {@code scipy.ndimage.zoom(..., grid_mode=True, mode='nearest')} (scipy 1.10
  * {@code NI_ZoomShift}, {@code get_spline_interpolation_weights}, {@code apply_filter}), which is what
  * scikit-image 0.19 {@code resize(mode='edge')} calls. Output position {@code k} samples the input at
- * {@code (k + 0.5) * n / m - 0.5}.
+ * {@code (k + 0.5) * n / m - 0.5}; nnU-Net's separate-z step ({@code map_coordinates(order=0, mode='nearest')} on
+ * the same coordinates) is the order-0 case.
  *
  * <p>A tensor-product spline resize is separable: padding, prefiltering and interpolating one axis at a time gives the
  * same numbers as scipy's all-axes-at-once evaluation (up to rounding), at a fraction of the cost.
@@ -29,7 +30,7 @@ final class AxisResampler {
     private final int pad;
     /** First input (padded) index of each output's support. */
     private final int[] start;
-    /** {@code (order + 1)} weights per output position; empty for order 0. */
+    /** {@code (order + 1)} weights per output position; unused for order 0. */
     private final double[] weights;
 
     private AxisResampler(int order, int n, int m) {

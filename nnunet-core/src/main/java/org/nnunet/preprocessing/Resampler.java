@@ -46,6 +46,10 @@ public final class Resampler {
         if (!separateZ.separate()) {
             return isSeg ? resizeSegmentation(channel, shape, newShape, order) : resize(channel, shape, newShape, order);
         }
+        if (isSeg && orderZ != 0) {
+            throw new IllegalArgumentException("segmentation order_z " + orderZ
+                    + " is not supported; nnU-Net v1 preprocessing and export use order_z 0");
+        }
         int axis = separateZ.axis();
         int[] inPlane = newShape.clone();
         inPlane[axis] = shape[axis];
@@ -58,10 +62,6 @@ public final class Resampler {
         }
         if (shape[axis] == newShape[axis]) {
             return r;
-        }
-        if (isSeg && orderZ != 0) {
-            throw new IllegalArgumentException("segmentation order_z " + orderZ
-                    + " is not supported; nnU-Net v1 preprocessing and export use order_z 0");
         }
         return alongAxis(r, inPlane, axis, newShape[axis], orderZ);
     }

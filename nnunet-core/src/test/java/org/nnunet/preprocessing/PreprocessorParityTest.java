@@ -129,6 +129,19 @@ class PreprocessorParityTest {
             }
             assertEquals(refLocs.length / 4, row, c.id + ": number of class locations");
             assertTrue(row > 0, c.id + ": some foreground sampled");
+
+            if (!c.twoD) {
+                // with a low-resolution stage first (3d_lowres + 3d_fullres): stage 1 is the same full-res output
+                double[] lowres = {c.target[0] * 2, c.target[1] * 2, c.target[2] * 2};
+                Path two = dir.resolve("two_" + c.id);
+                pre.run(List.of(lowres, c.target), dir.resolve("cropped_" + c.id), two, "id", new int[] {1, 2});
+                NpyArray low = PreprocessedDataFolder.stage(two, "id", 0).readData(c.id);
+                int[] sh = CasePreprocessor.permute(c.shape, c.transpose);
+                double[] sp = {c.spacing[c.transpose[0]], c.spacing[c.transpose[1]], c.spacing[c.transpose[2]]};
+                int[] ls = SeparateZ.newShape(sh, sp, lowres);
+                assertArrayEquals(new int[] {nc, ls[0], ls[1], ls[2]}, low.shape(), c.id + " low-res stage");
+                assertEquals(ours, PreprocessedDataFolder.stage(two, "id", 1).readData(c.id), c.id + " stage 1");
+            }
         }
     }
 

@@ -44,6 +44,8 @@ class ResamplingParityTest {
             {{16, 1, 9}, {5, 1, 20}},
             {{9, 9, 9}, {9, 9, 9}},
             {{12, 10, 8}, {6, 5, 4}},
+            {{1, 2, 5}, {4, 7, 1}},
+            {{40, 3, 2}, {13, 2, 9}},
         };
         for (int[][] c : imageCases) {
             for (int order : new int[] {0, 1, 3}) {

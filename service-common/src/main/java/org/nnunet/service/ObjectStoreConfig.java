@@ -7,37 +7,37 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where a service keeps its objects ({@code nnunet.store.*}): a folder on the local filesystem (the embedded
- * default) or a bucket on MinIO / any S3-compatible server.
+ * Where a service keeps its objects ({@code nnunet.store.*}, or the environment variables {@code NNUNET_STORE_*}
+ * that Quarkus maps onto them): a folder on the local filesystem (the embedded default) or a bucket on MinIO / any
+ * S3-compatible server.
  */
 @ConfigMapping(prefix = "nnunet.store")
 public interface ObjectStoreConfig {
 
     enum Kind { FILESYSTEM, S3 }
 
-    /** {@code filesystem} or {@code s3}. */
-    @WithDefault("filesystem")
-    Kind kind();
+    /** {@code filesystem} or {@code s3}; when absent, {@code s3} if an endpoint is set, else {@code filesystem}. */
+    Optional<Kind> kind();
 
-    /** Root folder when {@code kind=filesystem}; created if missing. */
+    /** Root folder when the kind is filesystem; created if missing. */
     @WithDefault("nnunet-data")
     Path root();
 
-    S3 s3();
+    /** S3 endpoint, e.g. {@code http://minio:9000}. */
+    Optional<String> endpoint();
 
-    interface S3 {
-        /** e.g. {@code http://127.0.0.1:9000}; required when {@code kind=s3}. */
-        Optional<String> endpoint();
+    Optional<String> accessKey();
 
-        Optional<String> accessKey();
+    Optional<String> secretKey();
 
-        Optional<String> secretKey();
+    @WithDefault("nnunet")
+    String bucket();
 
-        @WithDefault("nnunet")
-        String bucket();
+    /** Create the bucket at startup if it does not exist (off by default: buckets are provisioned). */
+    @WithDefault("false")
+    boolean createBucket();
 
-        /** Create the bucket at startup if it does not exist (off by default: buckets are provisioned). */
-        @WithDefault("false")
-        boolean createBucket();
+    default Kind effectiveKind() {
+        return kind().orElse(endpoint().isPresent() ? Kind.S3 : Kind.FILESYSTEM);
     }
 }

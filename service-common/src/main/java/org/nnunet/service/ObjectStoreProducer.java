@@ -18,16 +18,15 @@ public class ObjectStoreProducer {
     @Singleton
     ObjectStore objectStore(ObjectStoreConfig config) {
         try {
-            return switch (config.kind()) {
+            return switch (config.effectiveKind()) {
                 case FILESYSTEM -> new FileSystemObjectStore(config.root());
                 case S3 -> {
-                    ObjectStoreConfig.S3 s3 = config.s3();
                     MinioObjectStore store = MinioObjectStore.connect(
-                            s3.endpoint().orElseThrow(() -> missing("endpoint")),
-                            s3.accessKey().orElseThrow(() -> missing("access-key")),
-                            s3.secretKey().orElseThrow(() -> missing("secret-key")),
-                            s3.bucket());
-                    if (s3.createBucket()) {
+                            config.endpoint().orElseThrow(() -> missing("endpoint")),
+                            config.accessKey().orElseThrow(() -> missing("access-key")),
+                            config.secretKey().orElseThrow(() -> missing("secret-key")),
+                            config.bucket());
+                    if (config.createBucket()) {
                         store.ensureBucket();
                     }
                     yield store;
@@ -39,6 +38,7 @@ public class ObjectStoreProducer {
     }
 
     private static IllegalStateException missing(String key) {
-        return new IllegalStateException("nnunet.store.kind=s3 needs nnunet.store.s3." + key);
+        return new IllegalStateException("an S3 object store needs nnunet.store." + key + " (environment variable NNUNET_STORE_"
+                + key.toUpperCase().replace('-', '_') + ")");
     }
 }

@@ -66,6 +66,32 @@ class PreprocessingBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** nnUNet_plan_and_preprocess on the whole Task04_Hippocampus (crop, fingerprint, 3D + 2D plans, preprocess). */
+    @Test
+    void hippocampusPlanAndPreprocess(@TempDir Path dir) throws Exception {
+        Path task = Path.of(System.getProperty("nnunet.shared.dir", "../shared"), "data", "Task04_Hippocampus");
+        assumeTrue(Files.isRegularFile(task.resolve("dataset.json")), "no Hippocampus data at " + task);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(task.resolve("dataset.json").toFile());
+        List<org.nnunet.cropping.RawCase> cases = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode t : json.get("training")) {
+            Path image = task.resolve(t.get("image").asText()).normalize();
+            String name = image.getFileName().toString();
+            cases.add(new org.nnunet.cropping.RawCase(name.substring(0, name.length() - 7), List.of(image),
+                    task.resolve(t.get("label").asText()).normalize()));
+        }
+        java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+        json.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        int threads = 2;
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        new org.nnunet.planning.PlanAndPreprocess(cases, task.resolve("dataset.json"), labels,
+                java.util.Map.of(0, "MRI"), dir.resolve("cropped"), dir.resolve("preprocessed"), threads, threads,
+                true, true).run(new org.nnunet.preprocessing.PlansPreprocessing(), s -> { });
+        System.out.printf("Hippocampus plan_and_preprocess (%d cases, %d threads): wall %.1f s, process CPU %.1f s%n",
+                cases.size(), threads, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9);
+    }
+
     @Test
     void ch2WithAalAt07mm(@TempDir Path dir) throws Exception {
         Path templates = Path.of("/usr/share/mricron/templates");
