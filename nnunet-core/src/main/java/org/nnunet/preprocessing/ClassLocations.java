@@ -1,5 +1,7 @@
 package org.nnunet.preprocessing;
 
+import org.nnunet.util.NumpyRandomState;
+
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package org.nnunet.training;
 
+import org.nnunet.util.NumpyRandomState;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

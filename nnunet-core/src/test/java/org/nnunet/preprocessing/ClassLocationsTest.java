@@ -1,5 +1,7 @@
 package org.nnunet.preprocessing;
 
+import org.nnunet.util.NumpyRandomState;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

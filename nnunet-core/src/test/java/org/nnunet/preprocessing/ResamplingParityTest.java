@@ -1,5 +1,7 @@
 package org.nnunet.preprocessing;
 
+import org.nnunet.inference.V1SoftmaxResampler;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,7 +91,7 @@ class ResamplingParityTest {
             jobs.add(new Job(id, Resampler.resampleDataOrSeg(s, c[0], c[1], true, 1, sz, 0), true,
                     "separate z seg axis " + sz.axis() + " " + Arrays.toString(c[0]) + "->" + Arrays.toString(c[1])));
         }
-        // softmax export (SoftmaxResampling): order 1, z order 0, separate z from original_spacing, else none
+        // softmax export (V1SoftmaxResampler): order 1, z order 0, separate z from original_spacing, else none
         Object[][] softmaxCases = {
             {new int[] {6, 20, 22}, new int[] {17, 31, 15}, new double[] {3.5, 1, 1}, new double[] {1.2, 1.5, 0.7}, 0},
             {new int[] {9, 16, 18}, new int[] {12, 11, 25}, new double[] {1.1, 1, 1}, new double[] {1, 1.3, 0.8}, -1},
@@ -103,7 +105,7 @@ class ResamplingParityTest {
                 prob[i] = rnd.nextFloat();
                 prob[n + i] = 1 - prob[i];
             }
-            SoftmaxVolume r = new SoftmaxResampling().resample(new SoftmaxVolume(2, in, prob), out, (double[]) c[2],
+            SoftmaxVolume r = new V1SoftmaxResampler().resample(new SoftmaxVolume(2, in, prob), out, (double[]) c[2],
                     (double[]) c[3]);
             int m = out[0] * out[1] * out[2];
             for (int k = 0; k < 2; k++) {

@@ -1,10 +1,10 @@
-package org.nnunet.preprocessing;
+package org.nnunet.util;
 
 /**
- * The parts of numpy 1.x's legacy {@code np.random.RandomState(seed)} nnU-Net's preprocessing uses, bit for bit:
- * the MT19937 generator with numpy's integer seeding ({@code init_genrand}), {@code random_interval} (mask and
- * reject) and {@code choice(n, k, replace=False)}, which numpy implements as {@code permutation(n)[:k]} with a
- * Fisher-Yates shuffle from the last element down.
+ * The parts of numpy 1.x's legacy {@code np.random.RandomState(seed)} nnU-Net uses, bit for bit: the MT19937
+ * generator with numpy's integer seeding ({@code init_genrand}), {@code random_interval} (mask and reject),
+ * {@code shuffle} (Fisher-Yates from the last element down; sklearn's KFold splits) and
+ * {@code choice(n, k, replace=False)}, which numpy implements as {@code permutation(n)[:k]} (foreground locations).
  */
 public final class NumpyRandomState {
     private static final int N = 624;
@@ -73,18 +73,23 @@ public final class NumpyRandomState {
         return value;
     }
 
-    /** {@code permutation(n)}: shuffles 0..n-1 in place, i from n-1 down to 1 swapping with j in [0, i]. */
+    /** {@code RandomState.shuffle(x)} for a 1-d array, in place: i from n-1 down to 1 swapping with j in [0, i]. */
+    public void shuffle(int[] x) {
+        for (int i = x.length - 1; i >= 1; i--) {
+            int j = (int) randomInterval(i);
+            int t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+    }
+
+    /** {@code permutation(n)}: 0..n-1 shuffled. */
     public int[] permutation(int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;
         }
-        for (int i = n - 1; i >= 1; i--) {
-            int j = (int) randomInterval(i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+        shuffle(a);
         return a;
     }
 
