@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The task description {@code dataset.json} of nnU-Net v1 / the Medical Segmentation Decathlon. Paths inside are
@@ -36,7 +38,14 @@ public record DatasetJson(String name, String description, String reference, Str
         Map<String, String> labels, int numTraining, int numTest, List<TrainingCase> training, List<String> test) {
 
     /** One training entry: image (without modality suffix) and label, relative to the task folder. */
-    public record TrainingCase(String image, String label) {}
+    public record TrainingCase(String image, String label) {
+        public TrainingCase {
+            if (image == null || label == null) { // read() reports it as a parse error naming the file
+                throw new IllegalArgumentException("dataset.json training entry needs both an image and a label, got"
+                        + " image " + image + ", label " + label);
+            }
+        }
+    }
 
     private static final String NII_GZ = ".nii.gz";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,6 +55,11 @@ public record DatasetJson(String name, String description, String reference, Str
             .withArrayIndenter(new DefaultIndenter("    ", "\n")));
 
     public DatasetJson {
+        // (an immutable List's contains(null) would throw, hence the stream)
+        if (training != null && training.stream().anyMatch(Objects::isNull)
+                || test != null && test.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("dataset.json training or test list contains null instead of an entry");
+        }
         modality = ordered(modality);
         labels = ordered(labels);
         training = training == null ? List.of() : List.copyOf(training);
@@ -65,6 +79,8 @@ public record DatasetJson(String name, String description, String reference, Str
             return d;
         } catch (JacksonException e) {
             throw new IOException("cannot parse " + file + ": " + e.getOriginalMessage(), e);
+        } catch (CharConversionException e) { // bytes that look like UTF-32 but are not: Jackson's decoder says so
+            throw new IOException("cannot parse " + file + ": " + e.getMessage(), e);
         }
     }
 

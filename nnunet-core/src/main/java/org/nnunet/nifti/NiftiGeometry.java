@@ -12,6 +12,12 @@ import org.nnunet.image.ImageGeometry;
  * every Task04_Hippocampus file) both give the same numbers, and ours turns back into the file's affine exactly.
  */
 final class NiftiGeometry {
+    /**
+     * Smallest |determinant| of the unit-column direction (1 for a rotation): below it the voxel axes are (nearly)
+     * parallel, the affine describes no 3D grid and its inverse, needed to resample, is meaningless.
+     */
+    static final double MIN_DIRECTION_DETERMINANT = 1e-6;
+
     private NiftiGeometry() {}
 
     /** The 3x4 RAS affine (row-major, 12 numbers) the header's codes select. */
@@ -48,6 +54,11 @@ final class NiftiGeometry {
             for (int r = 0; r < 3; r++) {
                 direction[3 * r + c] = (r < 2 ? -1 : 1) * a[4 * r + c] / norm + 0.0; // no -0.0
             }
+        }
+        double det = directionDeterminant(direction);
+        if (!(Math.abs(det) >= MIN_DIRECTION_DETERMINANT)) {
+            throw new NiftiFormatException(file, "degenerate voxel-to-world affine: its axes are (nearly) parallel"
+                    + " (determinant of the direction " + det + ")");
         }
         return new ImageGeometry(spacing, new double[] {-a[3] + 0.0, -a[7] + 0.0, a[11]}, direction);
     }
@@ -174,6 +185,18 @@ final class NiftiGeometry {
             }
         }
         return x;
+    }
+
+    /** Determinant of a row-major 3x3 direction after scaling its columns to unit length; NaN for a zero column. */
+    static double directionDeterminant(double[] d) {
+        double[][] m = new double[3][3];
+        for (int c = 0; c < 3; c++) {
+            double norm = Math.sqrt(d[c] * d[c] + d[3 + c] * d[3 + c] + d[6 + c] * d[6 + c]);
+            for (int r = 0; r < 3; r++) {
+                m[r][c] = d[3 * r + c] / norm;
+            }
+        }
+        return det(m);
     }
 
     private static double det(double[][] m) {

@@ -174,10 +174,18 @@ final class NiftiHeaderCodec {
         if (dim[0] < 1 || dim[0] > 7) {
             throw new NiftiFormatException(file, "invalid dim[0] = " + dim[0] + " (number of dimensions must be 1..7)");
         }
+        long voxels = 1;
         for (int i = 1; i <= dim[0]; i++) {
             if (dim[i] < 1) {
                 throw new NiftiFormatException(file, "invalid dim[" + i + "] = " + dim[i]
                         + " (sizes must be positive), dims " + Arrays.toString(dim));
+            }
+            // NIfTI-2 sizes are 64-bit: their product must not wrap around into a small or zero voxel count
+            try {
+                voxels = Math.multiplyExact(voxels, dim[i]);
+            } catch (ArithmeticException e) {
+                throw new NiftiFormatException(file, "dims " + Arrays.toString(dim)
+                        + " describe more voxels than fit in 64 bits");
             }
         }
         return dim;

@@ -46,12 +46,13 @@ final class NiftiWriter {
         }
     }
 
-    /** The affine must be invertible, or neither the sform nor the qform can describe it. */
+    /** The affine must be invertible (the reader's rule), or neither the sform nor the qform can describe it. */
     private static void checkGeometry(ImageGeometry g, Path file) throws NiftiFormatException {
-        double[] a = NiftiGeometry.toRasAffine(g);
-        double det = a[0] * (a[5] * a[10] - a[6] * a[9]) - a[1] * (a[4] * a[10] - a[6] * a[8])
-                + a[2] * (a[4] * a[9] - a[5] * a[8]);
-        if (!Double.isFinite(det) || det == 0 || !Arrays.stream(a).allMatch(Double::isFinite)) {
+        double[] s = g.itkSpacing();
+        boolean finite = Arrays.stream(NiftiGeometry.toRasAffine(g)).allMatch(Double::isFinite);
+        boolean positive = s[0] > 0 && s[1] > 0 && s[2] > 0;
+        double det = NiftiGeometry.directionDeterminant(g.itkDirection());
+        if (!finite || !positive || !(Math.abs(det) >= NiftiGeometry.MIN_DIRECTION_DETERMINANT)) {
             throw new NiftiFormatException(file, "cannot write a singular or non-finite geometry " + g);
         }
     }
