@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -140,7 +142,7 @@ class TrainingPipelineBenchmark {
                         fullCpu / fullN / (bareCpu / bareN)));
 
                 if (rssIterations > 0) {
-                    out.append(String.format("%nRSS series, (b) at batch %d: iteration, VmRSS MB, VmHWM MB, s/it since last%n",
+                    out.append(String.format("%nRSS series, (b) at batch %d: iteration, VmRSS, VmHWM, RssAnon, RssFile (MB), s/it since last%n",
                             batch));
                     long last = System.nanoTime();
                     out.append(String.format("0 %s%n", rss()));
@@ -185,21 +187,20 @@ class TrainingPipelineBenchmark {
         return m.create(values, new Shape(shape));
     }
 
-    /** "VmRSS VmHWM" in MB from /proc/self/status. */
+    /** "VmRSS VmHWM RssAnon RssFile" in MB from /proc/self/status (RssFile: the memory-mapped cases touched so far). */
     static String rss() {
         try {
-            long rss = 0;
-            long hwm = 0;
+            Map<String, Long> kb = new HashMap<>();
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("\\D", ""));
-                } else if (line.startsWith("VmHWM:")) {
-                    hwm = Long.parseLong(line.replaceAll("\\D", ""));
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.endsWith(" kB")) {
+                    kb.put(line.substring(0, colon), Long.parseLong(line.replaceAll("\\D", "")));
                 }
             }
-            return String.format("%d %d", rss / 1024, hwm / 1024);
+            return String.format("%d %d %d %d", kb.getOrDefault("VmRSS", 0L) / 1024, kb.getOrDefault("VmHWM", 0L) / 1024,
+                    kb.getOrDefault("RssAnon", 0L) / 1024, kb.getOrDefault("RssFile", 0L) / 1024);
         } catch (IOException e) {
-            return "n/a n/a";
+            return "n/a";
         }
     }
 }

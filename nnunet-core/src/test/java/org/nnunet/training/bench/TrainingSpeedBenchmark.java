@@ -56,7 +56,9 @@ class TrainingSpeedBenchmark {
                     Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(),
                     JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), JniUtils.getFeatures()));
             int defaultThreads = JniUtils.getNumThreads();
-            out.append(stepThreads(model, n, rounds, defaultThreads));
+            if (Boolean.parseBoolean(System.getProperty("bench.step", "true"))) {
+                out.append(stepThreads(model, n, rounds, defaultThreads));
+            }
             JniUtils.setNumThreads(defaultThreads);
             out.append(layers(model, n, rounds));
             out.append(inputCopies(model, n));
@@ -107,11 +109,24 @@ class TrainingSpeedBenchmark {
             Map<String, Function<NDManager, NDArray>> variants = new LinkedHashMap<>();
             variants.put("conv3d 32->32 k3 (scale)", it -> Conv3d.conv3d(x, convW, null, new Shape(1, 1, 1),
                     new Shape(1, 1, 1), new Shape(1, 1, 1), 1).singletonOrThrow());
+            // channels-last-3d strides (a permuted view of an NDHWC array): DJL has no memory-format call, but
+            // libtorch picks the memory format from the strides, and oneDNN then skips the blocked-layout reorders
+            NDArray xLast = x.transpose(0, 2, 3, 4, 1).duplicate().transpose(0, 4, 1, 2, 3);
+            NDArray wLast = convW.transpose(0, 2, 3, 4, 1).duplicate().transpose(0, 4, 1, 2, 3);
+            xLast.setRequiresGradient(true);
+            wLast.setRequiresGradient(true);
+            variants.put("conv3d 32->32 k3, channels-last-3d strides", it -> Conv3d.conv3d(xLast, wLast, null,
+                    new Shape(1, 1, 1), new Shape(1, 1, 1), new Shape(1, 1, 1), 1).singletonOrThrow());
             variants.put("instance norm: batchNorm on [1,N*C,...] (used)", it -> normBatchView(x, gamma, beta, it));
             variants.put("instance norm: layerNorm over spatial + affine", it -> normLayer(x, gamma, beta, it));
             variants.put("transposed conv 64->32 k2: matmul (used)", it -> tuMatmul(low, tuW));
             variants.put("transposed conv 64->32 k2: 1x1x1 conv + interleave", it -> tuConv(low, tuW));
             try (NDManager it = m.newSubManager()) {
+                exact.append(String.format("max |conv channels-last - conv| = %.2e, ", maxAbsDiff(
+                        Conv3d.conv3d(xLast, wLast, null, new Shape(1, 1, 1), new Shape(1, 1, 1), new Shape(1, 1, 1), 1)
+                                .singletonOrThrow(),
+                        Conv3d.conv3d(x, convW, null, new Shape(1, 1, 1), new Shape(1, 1, 1), new Shape(1, 1, 1), 1)
+                                .singletonOrThrow())));
                 exact.append(String.format("max |layerNorm - batchNorm view| = %.2e, max |conv1x1 - matmul| = %.2e%n",
                         maxAbsDiff(normLayer(x, gamma, beta, it), normBatchView(x, gamma, beta, it)),
                         maxAbsDiff(tuConv(low, tuW), tuMatmul(low, tuW))));
