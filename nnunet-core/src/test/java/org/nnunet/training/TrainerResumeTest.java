@@ -39,6 +39,7 @@ import org.nnunet.preprocessing.PlansPreprocessing;
  * (same weights, momentum buffers, learning rate and per-epoch data seeds). Also checks the fold folder nnU-Net
  * writes: the three checkpoints, progress.png, debug.json, validation_raw at the raw geometry and its summary.json.
  * Task: 5 generated cases of 20x24x28 voxels at 1 mm, two blocks as labels 1 and 2, planned and preprocessed here.
+ * Bit-identical with 1 and with 2 intra-op threads (libtorch's CPU kernels split work the same way every run).
  */
 class TrainerResumeTest {
     private static final int[] SHAPE = {20, 24, 28};
@@ -52,10 +53,6 @@ class TrainerResumeTest {
 
     @BeforeAll
     static void planAndPreprocess() throws IOException {
-        // the engine is loaded once per JVM: one intra-op thread keeps libtorch's reductions in a fixed order
-        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
-        System.setProperty("ai.djl.pytorch.num_interop_threads",
-                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         Path raw = dir.resolve("raw");
         Files.createDirectories(raw.resolve("imagesTr"));
         Files.createDirectories(raw.resolve("labelsTr"));
