@@ -6,6 +6,7 @@ import org.nnunet.planning.Plans;
 import org.nnunet.planning.PlansIO;
 import org.nnunet.service.StoreFolders;
 import org.nnunet.service.VersionLayout;
+import org.nnunet.service.messaging.InboundEvents;
 import org.nnunet.storage.ObjectInfo;
 import org.nnunet.storage.ObjectStore;
 import org.nnunet.training.NnUNetTrainerV2;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,9 +48,12 @@ final class FoldTraining {
     }
 
     /**
-     * @param afterEpoch called after every epoch that does not end the training (lease renewal, progress metric)
+     * @param afterEpoch    called after every epoch that does not end the training (lease renewal, progress metric)
+     * @param stopRequested asked after each such epoch; true ends the training early with {@code model_latest}
+     *                      uploaded, and {@link InboundEvents.Redeliver} is thrown so the request is trained on later
      */
-    Result run(VersionLayout version, String configuration, int fold, IntConsumer afterEpoch) throws IOException {
+    Result run(VersionLayout version, String configuration, int fold, IntConsumer afterEpoch,
+               BooleanSupplier stopRequested) throws IOException {
         Path work = Files.createTempDirectory("nnunet-train-" + version.task() + "-" + configuration + "-" + fold);
         try {
             Path preprocessed = work.resolve("preprocessed");
@@ -66,11 +71,16 @@ final class FoldTraining {
                     resumedFrom = trainer.progress().epoch();
                 }
                 long[] uploaded = {lastModified(foldDir)};
-                trainer.train(() -> {
+                boolean finished = trainer.train(() -> {
                     afterEpoch.accept(trainer.progress().epoch());
                     uploaded[0] = uploadLatestIfChanged(foldDir, foldPrefix, uploaded[0]);
-                    return false;
+                    return stopRequested.getAsBoolean();
                 });
+                if (!finished) {
+                    uploadLatestIfChanged(foldDir, foldPrefix, uploaded[0]);
+                    throw new InboundEvents.Redeliver("stopped after epoch " + trainer.progress().epoch() + " of "
+                            + foldPrefix + "; model_latest is in the store");
+                }
                 EvaluationSummary summary = trainer.validate(preprocessed.resolve("gt_segmentations"));
                 int classes = trainer.network().architecture().numClasses();
                 StoreFolders.upload(store, foldDir, foldPrefix);

@@ -45,6 +45,10 @@ public interface TrainerConfig {
     @WithDefault("30s")
     Duration leasePoll();
 
+    /** How long shutdown waits for the running epoch to end and model_latest to upload (below the pod's grace period). */
+    @WithDefault("270s")
+    Duration stopWait();
+
     /** Lease owner name; default: host name + a random suffix. */
     Optional<String> replicaId();
 }

@@ -2,9 +2,10 @@ package org.nnunet.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -39,6 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the request is redelivered to another replica, which waits for the dead replica's lease to expire and resumes from
  * the last uploaded {@code model_latest}.
  *
+ * <p>On shutdown the training stops after the current epoch with {@code model_latest} uploaded and the record is
+ * nacked ({@link InboundEvents.Redeliver}), not committed.
+ *
  * <p>Idempotency: {@code fold_N/DONE} (written after {@code FoldTrained} was acknowledged by the broker) makes a
  * redelivered request a no-op.
  */
@@ -67,6 +71,7 @@ public class TrainerService {
     private final AtomicInteger training = new AtomicInteger();
     private InboundEvents inbound;
     private String replicaId;
+    private volatile boolean stopping;
 
     @PostConstruct
     void init() {
@@ -75,6 +80,19 @@ public class TrainerService {
         meters.gauge("nnunet.trainer.fold.epoch", currentEpoch);
         meters.gauge("nnunet.trainer.fold.epochs", config, TrainerConfig::epochs);
         meters.gauge("nnunet.trainer.folds.in.progress", training);
+    }
+
+    /**
+     * Pod shutdown (SIGTERM): the running training stops after its current epoch, uploads {@code model_latest} and
+     * leaves its record uncommitted, so another replica resumes it; waits up to {@code nnunet.trainer.stop-wait}.
+     */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping = true;
+        long deadline = System.nanoTime() + config.stopWait().toNanos();
+        while (training.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
     }
 
     @Incoming("training-requested")
@@ -115,7 +133,7 @@ public class TrainerService {
                         } catch (IOException e) {
                             throw new UncheckedIOException("cannot renew the lease of " + foldPrefix, e);
                         }
-                    });
+                    }, () -> stopping);
             FoldTrained trained = new FoldTrained(request.task(), request.datasetVersion(), request.correlationId(),
                     request.configuration(), request.fold(), result.metrics(), result.checkpointKey());
             publisher.publish(foldTrainedOut, EventPublisher.taskKey(trained), trained);

@@ -16,8 +16,8 @@ import java.time.Instant;
 /**
  * The one way a service consumes a pipeline event: decode (schema version checked by {@link EventCodec}), put task,
  * dataset version and correlation id into the log MDC, run the handler, count the outcome, and send anything that
- * cannot be decoded or processed to {@link Topics#DEAD_LETTER} with the reason. It never throws, so one poison
- * message cannot stop the channel; the record is then committed like a processed one.
+ * cannot be decoded or processed to {@link Topics#DEAD_LETTER} with the reason. It throws only {@link Redeliver}, so
+ * one poison message cannot stop the channel; a dead-lettered record is committed like a processed one.
  *
  * <p>Handlers are idempotent by looking at the object store (their output or a marker object) and return
  * {@link Outcome#SKIPPED} for a redelivered event.
@@ -25,6 +25,16 @@ import java.time.Instant;
 public final class InboundEvents {
 
     public enum Outcome { PROCESSED, SKIPPED }
+
+    /**
+     * Thrown by a handler whose work was interrupted (the replica is stopping) and must be done by whoever receives
+     * the record next: it is not dead-lettered but rethrown, so the record is nacked and its offset not committed.
+     */
+    public static final class Redeliver extends RuntimeException {
+        public Redeliver(String message) {
+            super(message);
+        }
+    }
 
     @FunctionalInterface
     public interface Handler<T> {
@@ -78,6 +88,10 @@ public final class InboundEvents {
                 LOG.infof("%s from %s already handled: skipped", type(event), topic);
             }
             count(topic, outcome.name().toLowerCase());
+        } catch (Redeliver e) {
+            LOG.warnf("%s from %s interrupted, left for redelivery: %s", type(event), topic, e.getMessage());
+            count(topic, "redeliver");
+            throw e;
         } catch (Exception e) {
             deadLetter(topic, bytes, e);
         } finally {
