@@ -51,6 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The test profile's request topic (the broker is shared with the other services' tests). */
+    private static final String REQUESTS = Topics.TRAINING_REQUESTED + ".trainer-test";
     private static String task;
     private final EventCodec codec = new EventCodec();
 
@@ -67,7 +69,7 @@ class TrainerFlowTest {
 
     private void request(int fold) throws Exception {
         TrainingRequested request = new TrainingRequested(task, "v1", "corr-" + task, "3d_fullres", fold);
-        KafkaTopics.send(Topics.TRAINING_REQUESTED, EventPublisher.foldKey(task, "v1", "3d_fullres", fold),
+        KafkaTopics.send(REQUESTS, EventPublisher.foldKey(task, "v1", "3d_fullres", fold),
                 new String(codec.serialize(request), StandardCharsets.UTF_8));
     }
 
@@ -142,7 +144,7 @@ class TrainerFlowTest {
     @Order(3)
     void invalidJsonGoesToTheDeadLetterTopic() throws Exception {
         String marker = TestTasks.unique("TrainPoison");
-        KafkaTopics.send(Topics.TRAINING_REQUESTED, marker, "[\"" + marker + "\"");
+        KafkaTopics.send(REQUESTS, marker, "[\"" + marker + "\"");
         List<ConsumerRecord<String, String>> dead = KafkaTopics.await(Topics.DEAD_LETTER,
                 r -> r.value().contains(marker), 1, Duration.ofSeconds(30));
         assertEquals(1, dead.size());
@@ -159,7 +161,7 @@ class TrainerFlowTest {
                         .partitionsToOffsetAndMetadata().get();
                 boolean all = true;
                 for (var e : committed.entrySet()) {
-                    if (!e.getKey().topic().equals(Topics.TRAINING_REQUESTED)) {
+                    if (!e.getKey().topic().equals(REQUESTS)) {
                         continue;
                     }
                     long end = admin.listOffsets(Map.of(e.getKey(), OffsetSpec.latest())).partitionResult(e.getKey())
