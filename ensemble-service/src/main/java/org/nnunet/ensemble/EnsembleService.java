@@ -3,6 +3,7 @@ package org.nnunet.ensemble;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.annotation.PostConstruct;
@@ -26,9 +27,12 @@ import org.nnunet.storage.ObjectStore;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code FoldTrained} -> (when every configuration x fold of the version's {@code training.json} is in) a model
@@ -62,6 +66,8 @@ public class EnsembleService {
     private final EventCodec codec = new EventCodec();
     private final EventPublisher publisher = new EventPublisher(codec);
     private InboundEvents inbound;
+    /** Trained folds of each task's latest version, for the gauge (Micrometer keeps only weak references). */
+    private final Map<String, AtomicInteger> foldsTrained = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -103,8 +109,8 @@ public class EnsembleService {
             folds.put(configuration, byFold);
         }
         int total = plan.configurations().size() * plan.folds().size();
-        meters.gauge("nnunet.ensemble.folds.trained", java.util.List.of(
-                io.micrometer.core.instrument.Tag.of("task", event.task())), total - missing);
+        foldsTrained.computeIfAbsent(event.task(), t -> meters.gauge("nnunet.ensemble.folds.trained",
+                List.of(Tag.of("task", t)), new AtomicInteger())).set(total - missing);
         if (missing > 0) {
             LOG.infof("%s %s: %d of %d folds trained", event.task(), event.datasetVersion(), total - missing, total);
             return Outcome.PROCESSED;

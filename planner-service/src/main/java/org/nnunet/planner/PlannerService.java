@@ -1,5 +1,6 @@
 package org.nnunet.planner;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -21,8 +22,8 @@ import org.nnunet.service.messaging.InboundEvents.Outcome;
 import org.nnunet.storage.ObjectStore;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -107,8 +108,12 @@ public class PlannerService {
             publisher.publish(versionsOut, EventPublisher.taskKey(event), event);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "cannot cut a dataset version of %s", task);
-            byte[] payload = ("{\"task\":\"" + task + "\"}").getBytes(StandardCharsets.UTF_8);
-            publisher.publish(deadLetters, task, codec.deadLetter(MINIO_EVENTS, payload, e, 1, Instant.now()));
+            try {
+                byte[] payload = new ObjectMapper().writeValueAsBytes(Map.of("task", task));
+                publisher.publish(deadLetters, task, codec.deadLetter(MINIO_EVENTS, payload, e, 1, Instant.now()));
+            } catch (IOException | RuntimeException unsent) {
+                LOG.errorf(unsent, "cannot dead-letter the failed version cut of %s", task);
+            }
         }
     }
 
