@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TrainingRequested -> NnUNetTrainerV2 (1 epoch x 2 iterations) -> FoldTrained, against the real broker and S3 server.
+ * TrainingRequested -> NnUNetTrainerV2 (1 epoch x 1 iteration) -> FoldTrained, against the real broker and S3 server.
  * The test profile sets max.poll.interval.ms to 2 s, shorter than one training.
  */
 @QuarkusTest
@@ -151,6 +151,16 @@ class TrainerFlowTest {
         DeadLetter letter = codec.deserialize(dead.get(0).value().getBytes(StandardCharsets.UTF_8), DeadLetter.class);
         assertEquals(Topics.TRAINING_REQUESTED, letter.sourceTopic());
         assertTrue(letter.error().contains("invalid JSON"), letter.error());
+    }
+
+    @Test
+    @Order(4)
+    void prometheusShowsFoldProgressEventOutcomesAndKafkaConsumerLag() {
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("nnunet_trainer_fold_epoch "), "fold progress gauge");
+        assertTrue(metrics.contains("nnunet_trainer_fold_epochs "), "fold budget gauge");
+        assertTrue(metrics.contains("nnunet_events_consumed_total{outcome=\"processed\""), "event outcomes");
+        assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag"), "queue lag from the Kafka client");
     }
 
     private static boolean committedToEnd() throws Exception {
