@@ -79,6 +79,26 @@ class DatasetUploadTest {
     }
 
     @Test
+    void zippedDecathlonTaskIsConvertedToTheNnUNetLayout() throws Exception {
+        String task = TestTasks.unique("Dec");
+        Path dir = Files.createTempDirectory("decathlon");
+        TinyTask.write(dir, 5, 4);
+        // the Decathlon layout: images without the _0000 modality suffix
+        try (Stream<Path> images = Files.list(dir.resolve("imagesTr"))) {
+            for (Path image : images.toList()) {
+                Files.move(image, image.resolveSibling(image.getFileName().toString().replace("_0000", "")));
+            }
+        }
+        byte[] body = zip(dir, "");
+        StoreFolders.deleteQuietly(dir);
+
+        given().contentType("application/zip").body(body).when().post("/v1/datasets/" + task).then()
+                .statusCode(202).body("objects", is(11));
+        assertTrue(store.exists("raw/" + task + "/imagesTr/tiny_000_0000.nii.gz"), "converted to modality files");
+        assertTrue(store.exists("raw/" + task + "/labelsTr/tiny_004.nii.gz"));
+    }
+
+    @Test
     void pathTraversalBadTaskNamesAndOversizedUploadsAreRefused() throws Exception {
         String task = TestTasks.unique("Evil");
         given().contentType("application/zip").body(zipOf("../../etc/passwd", new byte[] {1}))
