@@ -1,7 +1,6 @@
 package org.nnunet.training;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import org.nnunet.network.GenericUNet;
 
 /**
  * A training checkpoint as nnU-Net names them ({@code model_latest}, {@code model_best},
@@ -46,7 +46,7 @@ public final class TrainerCheckpoint {
         return Files.isRegularFile(foldDir.resolve(name + ".model.json"));
     }
 
-    public static void save(Path foldDir, String name, Block network, NesterovSgd optimizer, Meta meta)
+    public static void save(Path foldDir, String name, GenericUNet network, NesterovSgd optimizer, Meta meta)
             throws IOException {
         Files.createDirectories(foldDir);
         Path weights = weightsFile(foldDir, name);
@@ -82,8 +82,11 @@ public final class TrainerCheckpoint {
         }
     }
 
-    /** Loads weights (and, when {@code optimizer} is not null, the momentum buffers) after checking both checksums. */
-    public static Meta load(Path foldDir, String name, Block network, NDManager manager, NesterovSgd optimizer)
+    /**
+     * Loads weights (and, when {@code optimizer} is not null, the momentum buffers) after checking both checksums;
+     * {@link GenericUNet#loadParameters} restores gradient tracking, which DJL's loading drops.
+     */
+    public static Meta load(Path foldDir, String name, GenericUNet network, NDManager manager, NesterovSgd optimizer)
             throws IOException {
         Meta meta = readMeta(foldDir, name);
         Path weights = weightsFile(foldDir, name);
@@ -95,12 +98,6 @@ public final class TrainerCheckpoint {
             network.loadParameters(manager, in);
         } catch (MalformedModelException e) {
             throw new IOException(weights + ": weights do not fit this network: " + e.getMessage(), e);
-        }
-        // DJL's Parameter.load does not restore gradient tracking: without this, training after -c fails
-        for (var p : network.getParameters().values()) {
-            if (p.requiresGradient()) {
-                p.getArray().setRequiresGradient(true);
-            }
         }
         if (optimizer != null) {
             if (crc(optim) != meta.optimizerCrc()) {
