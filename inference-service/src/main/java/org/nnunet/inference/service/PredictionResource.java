@@ -15,24 +15,30 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.nnunet.inference.ModelPackage;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Synchronous prediction of one case and what model a task serves. */
+/** Per task: what model it serves, synchronous prediction of one case, and batch jobs over a prefix. */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public class PredictionResource {
 
     public static final String NIFTI_GZ = "application/gzip";
 
+    /** Body of {@code POST /v1/tasks/{task}/jobs}. */
+    public record JobRequest(String inputPrefix, String outputPrefix) {}
+
     private final PredictionService predictions;
     private final ModelRegistry registry;
+    private final BatchJobs jobs;
 
-    public PredictionResource(PredictionService predictions, ModelRegistry registry) {
+    public PredictionResource(PredictionService predictions, ModelRegistry registry, BatchJobs jobs) {
         this.predictions = predictions;
         this.registry = registry;
+        this.jobs = jobs;
     }
 
     @GET
@@ -84,6 +90,20 @@ public class PredictionResource {
                 .header("Content-Disposition", "attachment; filename=\"" + p.caseId() + ".nii.gz\"")
                 .header("X-Model-Version", p.version())
                 .build();
+    }
+
+    @POST
+    @Path("/{task}/jobs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Predict every case CASE_XXXX.nii.gz under inputPrefix into outputPrefix/CASE.nii.gz; "
+            + "answers 202 with the job id")
+    public Response submit(@PathParam("task") String task, JobRequest request) throws IOException {
+        validTask(task);
+        if (request == null) {
+            throw new ApiException(400, "send a JSON body {\"inputPrefix\": ..., \"outputPrefix\": ...}");
+        }
+        BatchJobs.Job job = jobs.submit(task, request.inputPrefix(), request.outputPrefix());
+        return Response.accepted(job).location(URI.create("/v1/jobs/" + job.id())).build();
     }
 
     static void validTask(String task) {
