@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,6 +33,13 @@ public class ApiErrors {
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         return json(status, e.getMessage() == null ? "HTTP " + status : e.getMessage());
+    }
+
+    /** Storage or model I/O failed: the client's request may succeed later. */
+    @ServerExceptionMapper
+    public Response io(IOException e) {
+        LOG.error("request failed", e);
+        return json(503, "I/O failure, try again later: " + e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -4,10 +4,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.nnunet.events.DeadLetter;
 import org.nnunet.events.EventCodec;
 import org.nnunet.events.ModelPublished;
 import org.nnunet.events.Topics;
@@ -39,6 +45,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -110,6 +117,39 @@ class InferenceServiceTest {
             p.send(new ProducerRecord<>(Topics.MODEL_PUBLISHED, TASK, new EventCodec().serialize(e)));
             p.flush();
         }
+    }
+
+    static void publishRaw(byte[] payload) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.MODEL_PUBLISHED, TASK, payload));
+            p.flush();
+        }
+    }
+
+    /** Dead letters whose payload contains {@code marker}, read from the start of the topic for up to 30 s. */
+    static List<DeadLetter> deadLetters(String marker) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        List<DeadLetter> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.DEAD_LETTER));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    DeadLetter d = new EventCodec().deserialize(r.value(), DeadLetter.class);
+                    if (d.payload().contains(marker)) {
+                        found.add(d);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     static void awaitVersion(String version) throws InterruptedException {
@@ -321,9 +361,12 @@ class InferenceServiceTest {
 
     @Test
     @Order(5)
-    @DisplayName("ModelPublished for v2 hot-swaps the served model; requests in flight during the swap all complete")
+    @DisplayName("ModelPublished for v2 hot-swaps the served model; requests in flight during the swap all complete;"
+            + " a poison message before it goes to the dead-letter topic and the consumer goes on")
     void hotSwapWhileRequestsAreInFlight() throws Exception {
         Map<String, byte[]> files = validCase("swap");
+        String marker = "poison-" + UUID.randomUUID();
+        publishRaw(("{not json " + marker).getBytes(StandardCharsets.UTF_8));
         List<CompletableFuture<Response>> inFlight = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             inFlight.add(CompletableFuture.supplyAsync(() -> predict(files)));
@@ -342,5 +385,9 @@ class InferenceServiceTest {
         predict(files).then().statusCode(200).header("X-Model-Version", "v2");
         publish("v2"); // a redelivered event changes nothing
         auth().get("/v1/tasks/" + TASK + "/model").then().statusCode(200).body("version", is("v2"));
+        List<DeadLetter> dead = deadLetters(marker);
+        assertEquals(1, dead.size());
+        assertEquals(Topics.MODEL_PUBLISHED, dead.get(0).sourceTopic());
+        assertTrue(dead.get(0).error().contains("invalid JSON"), dead.get(0).error());
     }
 }
