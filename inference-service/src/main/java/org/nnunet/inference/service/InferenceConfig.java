@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Settings of the inference service ({@code nnunet.inference.*}). */
 @ConfigMapping(prefix = "nnunet.inference")
@@ -14,8 +15,7 @@ public interface InferenceConfig {
      * Tasks whose model readiness is reported ({@code TaskXXX_NAME}); every task with a promoted model in the store
      * is served whether listed or not.
      */
-    @WithDefault("none")
-    List<String> tasks();
+    Optional<List<String>> tasks();
 
     /** {@code cpu}, {@code gpu}, {@code gpuN} or {@code auto} ({@link org.nnunet.network.NetworkDevice}). */
     @WithDefault("cpu")
@@ -38,6 +38,6 @@ public interface InferenceConfig {
     int maxJobCases();
 
     default List<String> readinessTasks() {
-        return tasks().stream().filter(t -> !t.equals("none") && !t.isBlank()).toList();
+        return tasks().orElse(List.of());
     }
 }

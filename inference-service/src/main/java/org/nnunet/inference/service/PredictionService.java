@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs predictions: one at a time per process (two libtorch runs sharing 2 cores are slower than one after the
@@ -27,11 +29,18 @@ public class PredictionService {
     private final InferenceConfig config;
     private final MeterRegistry meters;
     private final Semaphore execution = new Semaphore(1, true);
+    private final AtomicInteger inFlight;
 
     public PredictionService(ModelRegistry registry, InferenceConfig config, MeterRegistry meters) {
         this.registry = registry;
         this.config = config;
         this.meters = meters;
+        this.inFlight = meters.gauge("nnunet.inference.in.flight", new AtomicInteger());
+    }
+
+    /** Requests holding a model right now (running or waiting for their turn); gauge {@code nnunet_inference_in_flight}. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** @param files client file name -> local file, the modalities of one case */
@@ -41,23 +50,14 @@ public class PredictionService {
         String version = "none";
         try (ModelRegistry.Lease model = registry.acquire(task)) {
             version = model.manifest().version();
-            List<Volume> volumes = CaseInput.read(files, model.predictor().numModalities(), config.maxVoxels());
-            String caseId = CaseInput.parseName(files.keySet().iterator().next(),
-                    model.predictor().numModalities()).caseId();
-            Path out = Files.createTempFile(registry.scratchDir(), "prediction-", ".nii.gz");
+            inFlight.incrementAndGet();
             try {
-                execution.acquireUninterruptibly();
-                try {
-                    model.predictor().predict(caseId, volumes, out);
-                } finally {
-                    execution.release();
-                }
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(out);
-                throw e;
+                Prediction p = run(model, task, files);
+                outcome = "success";
+                return p;
+            } finally {
+                inFlight.decrementAndGet();
             }
-            outcome = "success";
-            return new Prediction(out, caseId, task, version);
         } catch (ApiException e) {
             outcome = "rejected";
             throw e;
@@ -65,7 +65,26 @@ public class PredictionService {
             Timer.builder("nnunet.inference.latency").description("time to answer one case, queueing included")
                     .tags("task", task, "version", version, "outcome", outcome)
                     .publishPercentileHistogram().register(meters)
-                    .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private Prediction run(ModelRegistry.Lease model, String task, Map<String, Path> files) throws IOException {
+        int modalities = model.predictor().numModalities();
+        List<Volume> volumes = CaseInput.read(files, modalities, config.maxVoxels());
+        String caseId = CaseInput.parseName(files.keySet().iterator().next(), modalities).caseId();
+        Path out = Files.createTempFile(registry.scratchDir(), "prediction-", ".nii.gz");
+        try {
+            execution.acquireUninterruptibly();
+            try {
+                model.predictor().predict(caseId, volumes, out);
+            } finally {
+                execution.release();
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out);
+            throw e;
+        }
+        return new Prediction(out, caseId, task, model.manifest().version());
     }
 }

@@ -84,6 +84,9 @@ class InferenceServiceTest {
     @Inject
     ObjectStore store;
 
+    @Inject
+    PredictionService predictions;
+
     @BeforeEach
     void trainAndServeV1() throws Exception {
         if (ready) {
@@ -371,7 +374,12 @@ class InferenceServiceTest {
         for (int i = 0; i < 3; i++) {
             inFlight.add(CompletableFuture.supplyAsync(() -> predict(files)));
         }
-        Thread.sleep(300);
+        // a request that holds the model before v2 is promoted must finish on v1
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (predictions.inFlight() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(predictions.inFlight() >= 1, "no request in flight");
         ModelPackage.promote(store, TASK, "v2");
         publish("v2");
         awaitVersion("v2");

@@ -63,6 +63,19 @@ final class TinyModel {
 
     /** Trains the tiny model in {@code work} and returns the trained fold folder and the plans file. */
     static Map.Entry<Path, Path> train(Path work) throws IOException {
+        Path plans = planAndPreprocess(work, true);
+        Path foldDir = work.resolve("results/fold_0");
+        TrainerSettings settings = new TrainerSettings("3d_fullres", 0, 1, 2, 1, 1, 1, 12345, "cpu", false);
+        new NnUNetTrainerV2(settings, plans.getParent(), foldDir, line -> { }).train();
+        return Map.entry(foldDir, plans);
+    }
+
+    /** Generates the task and writes its 3D plans only; returns the plans file. */
+    static Path plan(Path work) throws IOException {
+        return planAndPreprocess(work, false);
+    }
+
+    private static Path planAndPreprocess(Path work, boolean preprocess) throws IOException {
         Path raw = work.resolve("raw/" + TASK);
         Files.createDirectories(raw.resolve("imagesTr"));
         Files.createDirectories(raw.resolve("labelsTr"));
@@ -90,11 +103,8 @@ final class TinyModel {
                 training, List.of()).write(datasetJson);
         Path pre = work.resolve("preprocessed/" + TASK);
         new PlanAndPreprocess(cases, datasetJson, labels, Map.of(0, "MRI", 1, "MRI"), work.resolve("cropped/" + TASK),
-                pre, 1, 1, true, false).run(new PlansPreprocessing(), line -> { });
-        Path foldDir = work.resolve("results/fold_0");
-        TrainerSettings settings = new TrainerSettings("3d_fullres", 0, 1, 2, 1, 1, 1, 12345, "cpu", false);
-        new NnUNetTrainerV2(settings, pre, foldDir, line -> { }).train();
-        return Map.entry(foldDir, pre.resolve(PlansIO.PLANS_3D));
+                pre, 1, 1, true, false).run(preprocess ? new PlansPreprocessing() : null, line -> { });
+        return pre.resolve(PlansIO.PLANS_3D);
     }
 
     /** Stores the trained fold as model {@code version} of the tiny task (not promoted). */
