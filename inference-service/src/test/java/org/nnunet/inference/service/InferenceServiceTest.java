@@ -215,7 +215,7 @@ class InferenceServiceTest {
     @Order(2)
     @DisplayName("every route in the OpenAPI document answers 401 with a JSON message without a token and with a"
             + " wrong one; only health and metrics are open")
-    void everyRouteNeedsTheToken() {
+    void everyRouteNeedsTheToken() throws IOException {
         Map<String, Map<String, Object>> paths = auth().get("/q/openapi?format=json").then().statusCode(200)
                 .extract().jsonPath().getMap("paths");
         assertTrue(paths.keySet().containsAll(List.of("/v1/tasks/{task}/predictions", "/v1/tasks/{task}/jobs",
@@ -236,6 +236,8 @@ class InferenceServiceTest {
         }
         assertTrue(checked.size() >= 5, checked.toString());
         given().get("/q/openapi").then().statusCode(401);
+        String dotted = rawRequest("GET /q/health/../../v1/tasks HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertTrue(dotted.startsWith("HTTP/1.1 401"), "a public prefix with .. must not open /v1: " + dotted);
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
@@ -292,6 +294,15 @@ class InferenceServiceTest {
 
         given().get("/q/health/ready").then().statusCode(200);
         predict(validCase("after")).then().statusCode(200);
+        Path uploads = Path.of(ConfigProvider.getConfig().getValue("quarkus.http.body.uploads-directory", String.class));
+        List<Path> left = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            try (var files = Files.list(uploads)) {
+                left = files.toList(); // deleted when each request ends, possibly just after its answer
+            }
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), left, "uploaded files left behind");
     }
 
     /** An uncompressed NIfTI whose header claims 30000 x 30000 x 30000 voxels (dim[1..3] at byte 42). */
@@ -304,13 +315,17 @@ class InferenceServiceTest {
 
     /** Sends only the headers of a POST declaring {@code length} bytes; returns what the server answers. */
     static String rawPost(String path, long length) throws IOException {
+        return rawRequest("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + length + "\r\n\r\n");
+    }
+
+    /** Sends {@code head} as is (no client-side path normalization); returns the answer up to its JSON body's end. */
+    static String rawRequest(String head) throws IOException {
         URL base = new URL(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
-                    + "\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
