@@ -107,7 +107,7 @@ public final class ModelPredictor implements AutoCloseable {
                 throw new IllegalArgumentException("case " + caseId + ": modality shapes differ: "
                         + Arrays.toString(first.shape()) + " vs " + Arrays.toString(v.shape()));
             }
-            channels.add(v.data().clone());
+            channels.add(v.data()); // read only: cropping copies
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < modalities.size(); i++) {

@@ -1,5 +1,6 @@
 package org.nnunet.inference.service;
 
+import org.jboss.logging.Logger;
 import org.nnunet.inference.ModelPackage;
 import org.nnunet.inference.ModelPredictor;
 
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
  * hot swap never closes a model under a running request.
  */
 final class ServedModel {
+
+    private static final Logger LOG = Logger.getLogger(ServedModel.class);
 
     private final ModelPredictor predictor;
     private final Path dir;
@@ -54,10 +57,16 @@ final class ServedModel {
         }
     }
 
+    /** Drops a reference; the last one frees the model. Never throws: it runs in every request's cleanup. */
     void release() {
         if (references.decrementAndGet() == 0) {
             predictor.close();
-            deleteTree(dir);
+            try {
+                deleteTree(dir);
+            } catch (UncheckedIOException e) {
+                LOG.warnf("model %s %s freed, but its files stay: %s", manifest().task(), manifest().version(),
+                        e.getMessage());
+            }
         }
     }
 

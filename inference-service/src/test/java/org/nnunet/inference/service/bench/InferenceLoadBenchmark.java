@@ -88,7 +88,9 @@ class InferenceLoadBenchmark {
         }
         assertEquals(200, post(client, base, cases.get(0)), "warm-up prediction");
 
+        System.gc();
         long rssBefore = rssKb();
+        long committedBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
         StringBuilder table = new StringBuilder(String.format("%n%-11s %8s %6s %10s %9s %9s %9s %9s%n",
                 "concurrency", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"));
         for (int concurrency : new int[] {1, 2, 4, 8}) {
@@ -129,9 +131,10 @@ class InferenceLoadBenchmark {
         System.gc();
         Thread.sleep(2000);
         long rssAfter = rssKb();
-        table.append(String.format("RSS before the load %d MB, after it (after GC) %d MB; heap used %d MB; %d s per level,"
-                        + " %d cores%n", rssBefore / 1024, rssAfter / 1024,
-                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20, seconds,
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        table.append(String.format("RSS before the load %d MB (heap committed %d MB), after it and a GC %d MB (heap"
+                        + " committed %d MB, used %d MB); %d s per level, %d cores%n", rssBefore / 1024, committedBefore,
+                rssAfter / 1024, heap.getCommitted() >> 20, heap.getUsed() >> 20, seconds,
                 Runtime.getRuntime().availableProcessors()));
         System.out.println(table);
     }
