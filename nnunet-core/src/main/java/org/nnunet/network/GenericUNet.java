@@ -121,12 +121,23 @@ public final class GenericUNet extends AbstractBlock {
         } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(file + ": not parameters of " + arch + " (" + e.getMessage() + ")", e);
         }
-        // DJL's Parameter.load does not restore gradient tracking; training after -c needs it
+    }
+
+    /** DJL's loading, then gradient tracking restored: {@code Parameter.load} drops it and training after -c needs it. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
+        super.loadParameters(manager, in);
         for (Parameter p : getParameters().values()) {
             if (p.requiresGradient()) {
                 p.getArray().setRequiresGradient(true);
             }
         }
+    }
+
+    /** Draws all weights again ({@code network.apply(InitWeights_He(1e-2))} on a trained network). */
+    public void reinitialize(NDManager manager) {
+        getParameters().values().forEach(Parameter::close);
+        initialize(manager);
     }
 
     /** Number of scalar parameters, PyTorch's {@code sum(p.numel() for p in network.parameters())}. */

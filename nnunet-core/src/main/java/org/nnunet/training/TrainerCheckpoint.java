@@ -96,6 +96,12 @@ public final class TrainerCheckpoint {
         } catch (MalformedModelException e) {
             throw new IOException(weights + ": weights do not fit this network: " + e.getMessage(), e);
         }
+        // DJL's Parameter.load does not restore gradient tracking: without this, training after -c fails
+        for (var p : network.getParameters().values()) {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
         if (optimizer != null) {
             if (crc(optim) != meta.optimizerCrc()) {
                 throw new IOException(optim + ": checksum does not match " + name + ".model.json (interrupted save?)");

@@ -1,0 +1,208 @@
+package org.nnunet.planner;
+
+import org.nnunet.dataset.DecathlonConverter;
+import org.nnunet.dataset.TaskName;
+import org.nnunet.service.StoreFolders;
+import org.nnunet.storage.InvalidObjectKeyException;
+import org.nnunet.storage.ObjectKeys;
+import org.nnunet.storage.ObjectStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A task uploaded as one zip: an nnU-Net raw task (dataset.json, imagesTr with {@code _0000} modality files,
+ * labelsTr, optionally imagesTs) or a Medical Segmentation Decathlon task (4D or 3D images without modality suffix,
+ * converted as nnUNet_convert_decathlon_task does), either at the zip's root or inside one top-level folder.
+ * Entry names are checked like object keys (no absolute paths, no '..', no backslashes); hidden entries
+ * ({@code __MACOSX}, {@code ._x}) are skipped; the upload and its extracted size are bounded.
+ */
+final class DatasetUpload {
+
+    /** The request was refused; {@code tooLarge} selects 413 over 400. */
+    static final class Rejected extends RuntimeException {
+        final boolean tooLarge;
+
+        Rejected(String message, boolean tooLarge) {
+            super(message);
+            this.tooLarge = tooLarge;
+        }
+    }
+
+    private static final Set<String> TASK_PARTS = Set.of("dataset.json", "imagesTr", "labelsTr", "imagesTs");
+    /** Extracted bytes allowed per uploaded byte (NIfTI gzip rarely compresses better than 10:1). */
+    private static final long MAX_EXPANSION = 20;
+
+    private final ObjectStore store;
+    private final String rawPrefix;
+    private final long maxBytes;
+
+    DatasetUpload(ObjectStore store, String rawPrefix, long maxBytes) {
+        this.store = store;
+        this.rawPrefix = rawPrefix;
+        this.maxBytes = maxBytes;
+    }
+
+    static TaskName requireTask(String task) {
+        try {
+            TaskName name = TaskName.parse(task);
+            ObjectKeys.requireValidKey(task);
+            if (task.contains("/")) {
+                throw new IllegalArgumentException("contains '/'");
+            }
+            return name;
+        } catch (IllegalArgumentException e) {
+            throw new Rejected("invalid task name '" + task + "': " + e.getMessage(), false);
+        }
+    }
+
+    /** Stores the task's files under {@code RAW/TASK/}; returns their keys. */
+    List<String> store(String task, InputStream zip) throws IOException {
+        TaskName name = requireTask(task);
+        Path work = Files.createTempDirectory("nnunet-upload");
+        try {
+            Path extracted = work.resolve("zip");
+            extract(zip, extracted);
+            Path root = taskRoot(extracted);
+            Path taskDir = isDecathlon(root) ? convertDecathlon(root, name, work) : root;
+            List<String> keys = new ArrayList<>();
+            for (String part : TASK_PARTS) {
+                Path p = taskDir.resolve(part);
+                if (Files.isRegularFile(p)) {
+                    String key = rawPrefix + task + "/" + part;
+                    store.put(key, p);
+                    keys.add(key);
+                } else if (Files.isDirectory(p)) {
+                    keys.addAll(StoreFolders.upload(store, p, rawPrefix + task + "/" + part + "/"));
+                }
+            }
+            return keys;
+        } finally {
+            StoreFolders.deleteQuietly(work);
+        }
+    }
+
+    private void extract(InputStream in, Path dir) throws IOException {
+        long[] read = {0};
+        InputStream limited = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0) {
+                    count(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = in.read(buf, off, len);
+                if (n > 0) {
+                    count(n);
+                }
+                return n;
+            }
+
+            private void count(int n) {
+                read[0] += n;
+                if (read[0] > maxBytes) {
+                    throw new Rejected("upload larger than " + maxBytes + " bytes", true);
+                }
+            }
+        };
+        long extractedBytes = 0;
+        int entries = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (ZipInputStream zip = new ZipInputStream(limited)) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String entryName = entry.getName();
+                String body = entryName.endsWith("/") ? entryName.substring(0, entryName.length() - 1) : entryName;
+                try {
+                    ObjectKeys.requireValidKey(body);
+                } catch (InvalidObjectKeyException e) {
+                    throw new Rejected("zip entry '" + entryName + "' refused: " + e.getMessage(), false);
+                }
+                if (entry.isDirectory() || hidden(body)) {
+                    continue;
+                }
+                Path target = dir.resolve(body).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new Rejected("zip entry '" + entryName + "' escapes the task folder", false);
+                }
+                Files.createDirectories(target.getParent());
+                try (OutputStream out = Files.newOutputStream(target)) {
+                    for (int n; (n = zip.read(buffer)) > 0; ) {
+                        extractedBytes += n;
+                        if (extractedBytes > maxBytes * MAX_EXPANSION) {
+                            throw new Rejected("zip expands to more than " + maxBytes * MAX_EXPANSION + " bytes", true);
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                }
+                entries++;
+            }
+        }
+        if (entries == 0) {
+            throw new Rejected("the upload is not a zip or holds no files", false);
+        }
+    }
+
+    private static boolean hidden(String path) {
+        for (String segment : path.split("/")) {
+            if (segment.startsWith(".") || segment.equals("__MACOSX")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The folder holding dataset.json: the zip root or its single top-level folder. */
+    private static Path taskRoot(Path extracted) throws IOException {
+        if (Files.isRegularFile(extracted.resolve("dataset.json"))) {
+            return extracted;
+        }
+        try (Stream<Path> top = Files.list(extracted)) {
+            List<Path> dirs = top.filter(Files::isDirectory).toList();
+            if (dirs.size() == 1 && Files.isRegularFile(dirs.get(0).resolve("dataset.json"))) {
+                return dirs.get(0);
+            }
+        }
+        throw new Rejected("no dataset.json at the zip's root or in its single top-level folder", false);
+    }
+
+    /** Decathlon images carry no {@code _XXXX} modality suffix. */
+    private static boolean isDecathlon(Path root) throws IOException {
+        Path images = root.resolve("imagesTr");
+        if (!Files.isDirectory(images)) {
+            throw new Rejected("imagesTr is missing", false);
+        }
+        try (Stream<Path> files = Files.list(images)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".nii.gz"))
+                    .anyMatch(n -> !n.matches(".*_\\d{4}\\.nii\\.gz"));
+        }
+    }
+
+    private static Path convertDecathlon(Path root, TaskName task, Path work) throws IOException {
+        // DecathlonConverter reads the task from a TaskXX_NAME folder name; the id is replaced by the requested one
+        Path named = work.resolve("decathlon").resolve("Task00_" + task.name());
+        Files.createDirectories(named.getParent());
+        Files.move(root, named);
+        for (String sub : List.of("imagesTs", "labelsTr")) {
+            Files.createDirectories(named.resolve(sub));
+        }
+        try {
+            return DecathlonConverter.convert(named, work.resolve("converted"), task.id(), 2).outputFolder();
+        } catch (IllegalArgumentException e) {
+            throw new Rejected(e.getMessage(), false);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package org.nnunet.trainer;
+
+import org.jboss.logging.Logger;
+import org.nnunet.evaluation.EvaluationSummary;
+import org.nnunet.planning.Plans;
+import org.nnunet.planning.PlansIO;
+import org.nnunet.service.StoreFolders;
+import org.nnunet.service.VersionLayout;
+import org.nnunet.service.messaging.InboundEvents;
+import org.nnunet.storage.ObjectInfo;
+import org.nnunet.storage.ObjectStore;
+import org.nnunet.training.NnUNetTrainerV2;
+import org.nnunet.training.TrainerCheckpoint;
+import org.nnunet.training.TrainerSettings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+/**
+ * Trains one (version, configuration, fold) on a local mirror, like {@code nnUNet_train -c CONFIG nnUNetTrainerV2
+ * TASK FOLD} followed by validation: downloads the plans, splits, the configuration's stage folder, gt_segmentations
+ * and any {@code model_latest} the store already has for the fold (so a crashed or rebalanced training resumes from
+ * its last uploaded checkpoint), uploads {@code model_latest} whenever the trainer writes it, and finally uploads
+ * the whole fold folder (final checkpoint, validation_raw with its summary.json).
+ */
+final class FoldTraining {
+
+    /** The outcome: validation metrics and where the final checkpoint is. */
+    record Result(Map<String, Double> metrics, String checkpointKey, int resumedFromEpoch) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(FoldTraining.class);
+    private static final String LATEST = "model_latest";
+
+    private final ObjectStore store;
+    private final TrainerConfig config;
+
+    FoldTraining(ObjectStore store, TrainerConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    /**
+     * @param afterEpoch    called after every epoch that does not end the training (lease renewal, progress metric)
+     * @param stopRequested asked after each such epoch; true ends the training early with {@code model_latest}
+     *                      uploaded, and {@link InboundEvents.Redeliver} is thrown so the request is trained on later
+     */
+    Result run(VersionLayout version, String configuration, int fold, IntConsumer afterEpoch,
+               BooleanSupplier stopRequested) throws IOException {
+        Path work = Files.createTempDirectory("nnunet-train-" + version.task() + "-" + configuration + "-" + fold);
+        try {
+            Path preprocessed = work.resolve("preprocessed");
+            downloadInputs(version, configuration, preprocessed);
+            String foldPrefix = version.fold(configuration, fold);
+            Path foldDir = work.resolve("fold_" + fold);
+            downloadCheckpoint(foldPrefix, LATEST, foldDir);
+            TrainerSettings settings = new TrainerSettings(configuration, fold, config.epochs(), config.iterations(),
+                    config.validationBatches(), config.saveEvery(), config.dataWorkers(), config.seed(),
+                    config.device(), false);
+            try (NnUNetTrainerV2 trainer = new NnUNetTrainerV2(settings, preprocessed, foldDir, LOG::info)) {
+                int resumedFrom = 0;
+                if (TrainerCheckpoint.exists(foldDir, LATEST)) {
+                    trainer.loadLatestCheckpoint();
+                    resumedFrom = trainer.progress().epoch();
+                }
+                long[] uploaded = {lastModified(foldDir)};
+                boolean finished = trainer.train(() -> {
+                    afterEpoch.accept(trainer.progress().epoch());
+                    uploaded[0] = uploadLatestIfChanged(foldDir, foldPrefix, uploaded[0]);
+                    return stopRequested.getAsBoolean();
+                });
+                if (!finished) {
+                    uploadLatestIfChanged(foldDir, foldPrefix, uploaded[0]);
+                    throw new InboundEvents.Redeliver("stopped after epoch " + trainer.progress().epoch() + " of "
+                            + foldPrefix + "; model_latest is in the store");
+                }
+                EvaluationSummary summary = trainer.validate(preprocessed.resolve("gt_segmentations"));
+                int classes = trainer.network().architecture().numClasses();
+                StoreFolders.upload(store, foldDir, foldPrefix);
+                return new Result(metrics(summary, classes), foldPrefix + "model_final_checkpoint.model", resumedFrom);
+            }
+        } finally {
+            StoreFolders.deleteQuietly(work);
+        }
+    }
+
+    /** Mean validation Dice per foreground class and their mean ({@code mean_dice}, what model selection compares). */
+    static Map<String, Double> metrics(EvaluationSummary summary, int classes) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double sum = 0;
+        for (int c = 1; c < classes; c++) {
+            double dice = summary.meanDice(c);
+            metrics.put("dice_class_" + c, dice);
+            sum += dice;
+        }
+        metrics.put("mean_dice", sum / (classes - 1));
+        return metrics;
+    }
+
+    /** Top-level files (plans, dataset.json, splits), the configuration's stage folder and gt_segmentations. */
+    private void downloadInputs(VersionLayout version, String configuration, Path dir) throws IOException {
+        String prefix = version.preprocessed();
+        Path plansFile = dir.resolve("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D);
+        for (ObjectInfo o : store.list(prefix)) {
+            String rel = o.key().substring(prefix.length());
+            if (!rel.contains("/")) {
+                fetch(o.key(), dir.resolve(rel));
+            }
+        }
+        Plans plans = PlansIO.read(plansFile);
+        String stageFolder = plans.dataIdentifier() + "_stage" + plans.stageIndexFor(configuration) + "/";
+        int n = StoreFolders.download(store, prefix + stageFolder, dir.resolve(stageFolder));
+        StoreFolders.download(store, prefix + "gt_segmentations/", dir.resolve("gt_segmentations"));
+        LOG.infof("downloaded %d objects of %s for %s", n, stageFolder, configuration);
+    }
+
+    private void downloadCheckpoint(String foldPrefix, String name, Path foldDir) throws IOException {
+        for (ObjectInfo o : store.list(foldPrefix + name + ".")) {
+            fetch(o.key(), foldDir.resolve(o.key().substring(foldPrefix.length())));
+        }
+    }
+
+    private long uploadLatestIfChanged(Path foldDir, String foldPrefix, long uploadedAt) {
+        try {
+            long modified = lastModified(foldDir);
+            if (modified > uploadedAt) {
+                try (var files = Files.list(foldDir)) {
+                    for (Path f : files.filter(p -> p.getFileName().toString().startsWith(LATEST + ".")).toList()) {
+                        store.put(foldPrefix + f.getFileName(), f);
+                    }
+                }
+                LOG.infof("uploaded %s to %s", LATEST, foldPrefix);
+            }
+            return modified;
+        } catch (IOException e) {
+            // a failed upload only costs progress after a crash; the next save tries again
+            LOG.warnf(e, "could not upload %s to %s", LATEST, foldPrefix);
+            return uploadedAt;
+        }
+    }
+
+    private static long lastModified(Path foldDir) throws IOException {
+        Path meta = foldDir.resolve(LATEST + ".model.json");
+        return Files.exists(meta) ? Files.getLastModifiedTime(meta).toMillis() : 0;
+    }
+
+    private void fetch(String key, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try (InputStream in = store.get(key)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
