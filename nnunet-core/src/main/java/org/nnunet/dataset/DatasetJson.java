@@ -55,7 +55,7 @@ public record DatasetJson(String name, String description, String reference, Str
             .withArrayIndenter(new DefaultIndenter("    ", "\n")));
 
     public DatasetJson {
-        // (an immutable List's contains(null) would throw, hence the stream)
+        // anyMatch, not contains(null): an immutable List throws on contains(null)
         if (training != null && training.stream().anyMatch(Objects::isNull)
                 || test != null && test.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("dataset.json training or test list contains null instead of an entry");
