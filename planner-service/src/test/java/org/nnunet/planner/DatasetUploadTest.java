@@ -61,6 +61,20 @@ class DatasetUploadTest {
         return bytes.toByteArray();
     }
 
+    /** A request with the test profile's API token (org.nnunet.service.security guards every /v1 route). */
+    private static io.restassured.specification.RequestSpecification api() {
+        return given().header("Authorization", "Bearer test-token-0123456789");
+    }
+
+    @Test
+    void uploadsNeedTheApiToken() throws Exception {
+        given().contentType("application/zip").body(zipOf("dataset.json", new byte[] {1}))
+                .when().post("/v1/datasets/Task901_Tiny").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").contentType("application/zip")
+                .body(zipOf("dataset.json", new byte[] {1})).when().post("/v1/datasets/Task901_Tiny")
+                .then().statusCode(401);
+    }
+
     @Test
     void zippedNnUNetTaskIsStoredAndBecomesADatasetVersion() throws Exception {
         String task = TestTasks.unique("Upload");
@@ -69,7 +83,7 @@ class DatasetUploadTest {
         byte[] body = zip(dir, task + "/");
         StoreFolders.deleteQuietly(dir);
 
-        given().contentType("application/zip").body(body).when().post("/v1/datasets/" + task).then()
+        api().contentType("application/zip").body(body).when().post("/v1/datasets/" + task).then()
                 .statusCode(202).body("objects", is(11)).body("rawPrefix", is("raw/" + task + "/"));
         assertEquals(11, store.list("raw/" + task + "/").size(), "dataset.json + 5 images + 5 labels");
         List<ConsumerRecord<String, String>> versions = KafkaTopics.await(Topics.DATASET_VERSION_CREATED,
@@ -92,7 +106,7 @@ class DatasetUploadTest {
         byte[] body = zip(dir, "");
         StoreFolders.deleteQuietly(dir);
 
-        given().contentType("application/zip").body(body).when().post("/v1/datasets/" + task).then()
+        api().contentType("application/zip").body(body).when().post("/v1/datasets/" + task).then()
                 .statusCode(202).body("objects", is(11));
         assertTrue(store.exists("raw/" + task + "/imagesTr/tiny_000_0000.nii.gz"), "converted to modality files");
         assertTrue(store.exists("raw/" + task + "/labelsTr/tiny_004.nii.gz"));
@@ -101,16 +115,16 @@ class DatasetUploadTest {
     @Test
     void pathTraversalBadTaskNamesAndOversizedUploadsAreRefused() throws Exception {
         String task = TestTasks.unique("Evil");
-        given().contentType("application/zip").body(zipOf("../../etc/passwd", new byte[] {1}))
+        api().contentType("application/zip").body(zipOf("../../etc/passwd", new byte[] {1}))
                 .when().post("/v1/datasets/" + task).then().statusCode(400).body("error", containsString("'..'"));
-        given().contentType("application/zip").body(zipOf("/abs/dataset.json", new byte[] {1}))
+        api().contentType("application/zip").body(zipOf("/abs/dataset.json", new byte[] {1}))
                 .when().post("/v1/datasets/" + task).then().statusCode(400).body("error", containsString("absolute"));
-        given().contentType("application/zip").body(zipOf("dataset.json", new byte[] {1}))
+        api().contentType("application/zip").body(zipOf("dataset.json", new byte[] {1}))
                 .when().post("/v1/datasets/NotATask").then().statusCode(400)
                 .body("error", containsString("invalid task name"));
         byte[] noise = new byte[3_500_000];
         new Random(1).nextBytes(noise);
-        given().contentType("application/zip").body(zipOf("imagesTr/x_0000.nii.gz", noise))
+        api().contentType("application/zip").body(zipOf("imagesTr/x_0000.nii.gz", noise))
                 .when().post("/v1/datasets/" + task).then().statusCode(413);
         assertEquals(0, store.list("raw/" + task + "/").size(), "nothing stored from refused uploads");
     }
