@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 EvaluateFolderCommand.class,
                 EnsembleCommand.class,
                 TrainCommand.class,
+                PredictCommand.class,
+                FindBestConfigurationCommand.class,
         })
 public final class NnUNet implements Runnable {
 
