@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 PredictCommand.class,
                 FindBestConfigurationCommand.class,
+                PipelineCommand.class,
         })
 public final class NnUNet implements Runnable {
 
