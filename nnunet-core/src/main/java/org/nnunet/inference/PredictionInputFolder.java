@@ -47,12 +47,13 @@ public final class PredictionInputFolder {
                     continue;
                 }
                 int modality = Integer.parseInt(m.group(2));
+                TreeMap<Integer, Path> modalities = cases.computeIfAbsent(m.group(1), k -> new TreeMap<>());
                 if (modality >= numModalities) {
                     problems.add(f + ": modality " + modality + ", but the model has " + numModalities
                             + " (0000.." + String.format("%04d", numModalities - 1) + ")");
                     continue;
                 }
-                cases.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(modality, f);
+                modalities.put(modality, f);
             }
         }
         for (Map.Entry<String, TreeMap<Integer, Path>> c : cases.entrySet()) {
