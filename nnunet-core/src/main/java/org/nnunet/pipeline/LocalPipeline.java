@@ -160,6 +160,13 @@ public final class LocalPipeline {
         boolean npz = s.configurations().size() > 1; // the pair ensembles of model selection need the softmax
         int trained = 0;
         for (String config : s.configurations()) {
+            if (config.equals("3d_lowres")
+                    && PlansIO.read(preprocessed.resolve(PlansIO.PLANS_3D)).numStages() == 1) {
+                String why = "3d_lowres skipped: the plans have one stage, this task does not need the cascade";
+                log.accept(why);
+                report.note(why);
+                continue;
+            }
             for (int fold : s.folds()) {
                 Path foldDir = modelFolder(config, task).resolve("fold_" + fold);
                 TrainerSettings ts = new TrainerSettings(config, fold, s.epochs(), s.iterations(), s.valIterations(),
