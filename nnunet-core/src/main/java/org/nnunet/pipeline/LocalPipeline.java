@@ -118,6 +118,10 @@ public final class LocalPipeline {
             }
             return task;
         }
+        if (!name.matches("Task\\d{2}_.+")) {
+            throw new IOException(in + ": expected a Decathlon TaskXX_NAME folder or an nnU-Net raw TaskXXX_NAME "
+                    + "folder");
+        }
         TaskName task = new TaskName(Integer.parseInt(name.substring(4, 6)), name.substring(7));
         if (Files.isRegularFile(s.paths().rawTask(task).resolve("dataset.json"))) {
             log.accept("already converted: " + s.paths().rawTask(task));
