@@ -115,9 +115,10 @@ class ConvertDecathlonTaskCommandTest {
         Run help = run("convert_decathlon_task", "-h");
         assertEquals(0, help.exitCode());
         assertTrue(help.out().contains("-output_task_id"), help.out());
-        Run train = run("train", "3d_fullres", "nnUNetTrainerV2", "4", "0");
-        assertEquals(2, train.exitCode());
-        assertTrue(train.err().contains("nnUNet_train is not available in this build yet"), train.err());
+        Run download = run("download_pretrained_model", "Task004_Hippocampus");
+        assertEquals(2, download.exitCode());
+        assertTrue(download.err().contains("nnUNet_download_pretrained_model is not available in this build yet"),
+                download.err());
         Run missingInput = run("convert_decathlon_task", "-i", base.resolve("Task09_Nothing").toString(),
                 "--nnUNet_raw_data_base", base.toString());
         assertEquals(1, missingInput.exitCode());

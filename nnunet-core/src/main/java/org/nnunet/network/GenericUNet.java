@@ -129,6 +129,12 @@ public final class GenericUNet extends AbstractBlock {
         }
     }
 
+    /** Draws all weights again ({@code network.apply(InitWeights_He(1e-2))} on a trained network). */
+    public void reinitialize(NDManager manager) {
+        getParameters().values().forEach(Parameter::close);
+        initialize(manager);
+    }
+
     /** Number of scalar parameters, PyTorch's {@code sum(p.numel() for p in network.parameters())}. */
     public long parameterCount() {
         long n = 0;

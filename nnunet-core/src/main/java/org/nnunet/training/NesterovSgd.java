@@ -34,7 +34,7 @@ public final class NesterovSgd implements AutoCloseable {
     public static final double CLIP_NORM = 12;
     private static final String MAGIC = "nnunet-jvm NesterovSgd v1";
 
-    private final double momentum;
+    private double momentum;
     private final double weightDecay;
     private final NDManager stateManager;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
@@ -131,6 +131,15 @@ public final class NesterovSgd implements AutoCloseable {
         }
     }
 
+    public double momentum() {
+        return momentum;
+    }
+
+    /** nnUNetTrainerV2 lowers the momentum to 0.95 when training has not taken off by epoch 100. */
+    public void setMomentum(double momentum) {
+        this.momentum = momentum;
+    }
+
     /** Writes the momentum buffers (and lr, momentum, weight decay for checking) to {@code file}. */
     public void save(Path file) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(os)) {
@@ -148,7 +157,7 @@ public final class NesterovSgd implements AutoCloseable {
         }
     }
 
-    /** Replaces the momentum buffers and the learning rate by those saved in {@code file}. */
+    /** Replaces the momentum buffers, the learning rate and the momentum by those saved in {@code file}. */
     public void load(Path file) throws IOException {
         try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(is)) {
             String magic = in.readUTF();
@@ -158,9 +167,9 @@ public final class NesterovSgd implements AutoCloseable {
             double savedLr = in.readDouble();
             double savedMomentum = in.readDouble();
             double savedWd = in.readDouble();
-            if (savedMomentum != momentum || savedWd != weightDecay) {
-                throw new IOException(file + ": saved with momentum " + savedMomentum + ", weight decay " + savedWd
-                        + " but this optimizer has " + momentum + ", " + weightDecay);
+            if (savedWd != weightDecay) {
+                throw new IOException(file + ": saved with weight decay " + savedWd + " but this optimizer has "
+                        + weightDecay);
             }
             int n = in.readInt();
             Map<String, NDArray> loaded = new LinkedHashMap<>();
@@ -174,6 +183,7 @@ public final class NesterovSgd implements AutoCloseable {
             buffers.clear();
             buffers.putAll(loaded);
             lr = savedLr;
+            momentum = savedMomentum;
         }
     }
 

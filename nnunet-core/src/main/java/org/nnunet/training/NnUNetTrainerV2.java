@@ -183,7 +183,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             double trainLoss = trainEpoch(trainData, epoch);
             OnlineEvaluation eval = new OnlineEvaluation(network.architecture().numClasses());
             double valLoss = validateEpoch(valData, epoch, eval);
-            progress = progress.afterEpoch(trainLoss, valLoss, eval.meanForegroundDice(), 0.99);
+            progress = progress.afterEpoch(trainLoss, valLoss, eval.meanForegroundDice(), setup.optimizer().momentum());
+            maybeRestartStuckTraining(epoch, eval.meanForegroundDice());
             double seconds = (System.nanoTime() - t0) / 1e9;
             double perEpoch = (System.nanoTime() - started) / 1e9 / (progress.epoch() - firstEpoch);
             log.accept(String.format("epoch %d/%d  train loss %.4f  val loss %.4f  pseudo Dice %s  lr %.6f  %.1f s  ETA %s",
@@ -230,6 +231,20 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         }
         log.accept("validation Dice per class (mean over cases):" + dice);
         return summary;
+    }
+
+    /**
+     * nnUNetTrainerV2.on_epoch_end: if after epoch 100 the foreground Dice of the validation batches is still 0,
+     * training has not taken off; lower the momentum to 0.95 and re-initialise the weights (He), as v1 does.
+     */
+    private void maybeRestartStuckTraining(int epoch, double evalMetric) {
+        if (epoch == 100 && evalMetric == 0) {
+            setup.optimizer().setMomentum(0.95);
+            network.reinitialize(manager);
+            log.accept("At epoch 100, the mean foreground Dice was 0. This can be caused by a too high momentum. "
+                    + "High momentum (0.99) is good for datasets where it works, but sometimes causes issues such as "
+                    + "this one. Momentum has now been reduced to 0.95 and network weights have been reinitialized");
+        }
     }
 
     private double trainEpoch(PreprocessedDataset data, int epoch) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class GenericUNetTest {
 
@@ -171,5 +173,24 @@ class GenericUNetTest {
         // transposed conv: torch's fan_in is dim 1 (C_out) * prod(k): tu0 256->128, 128*8 = 1024
         assertEquals(Math.sqrt(2 / 1.0001) / Math.sqrt(1024),
                 HeInitializer.std(param(net, "05tu0_weight").getArray().getShape()), 1e-12);
+    }
+
+    @Test
+    @DisplayName("nnUNetTrainerV2 epoch-100 restart: reinitialize draws new He weights, same shapes, still trainable")
+    void reinitializeDrawsNewWeights() {
+        GenericUNet net = new GenericUNet(UNetArchitecture.threeD(1, 3, new int[][] {{2, 2, 2}},
+                new int[][] {{3, 3, 3}, {3, 3, 3}}), true);
+        try (NDManager m = manager.newSubManager()) {
+            net.initialize(m);
+            var first = net.getParameters().get(0).getValue();
+            float[] before = first.getArray().toFloatArray();
+            long count = net.parameterCount();
+            net.reinitialize(m);
+            float[] after = first.getArray().toFloatArray();
+            assertEquals(before.length, after.length);
+            assertFalse(java.util.Arrays.equals(before, after), "weights were drawn again");
+            assertEquals(count, net.parameterCount());
+            assertTrue(first.getArray().hasGradient(), "re-drawn weights still collect gradients");
+        }
     }
 }
