@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
                 EvaluateFolderCommand.class,
                 EnsembleCommand.class,
                 TrainCommand.class,
+                PredictCommand.class,
+                FindBestConfigurationCommand.class,
+                PipelineCommand.class,
         })
 public final class NnUNet implements Runnable {
 
