@@ -59,7 +59,9 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        assertEquals(List.of("-Xmx1g", "-Dx=y", "-Dai.djl.offline=true", "-jar", jar.toString(),
+        // the default inter-op thread setting comes first so that NNUNET_JAVA_OPTS can override it
+        assertEquals(List.of("-Dai.djl.pytorch.num_interop_threads=1", "-Xmx1g", "-Dx=y", "-Dai.djl.offline=true",
+                "-jar", jar.toString(),
                 "convert_decathlon_task", "-i", "/data/Task04 Hippocampus", "-p", "2"), out.lines().toList());
     }
 
