@@ -35,6 +35,31 @@ public final class AugmentationPipeline {
         return new AugmentationPipeline(List.of(new RemoveLabelTransform(-1f, 0f)), 0, false);
     }
 
+    /**
+     * nnUNetTrainerV2CascadeFullRes training transforms: moreDA with the previous stage's segmentation riding along
+     * as seg channel 1, then MoveSegAsOneHotToData(1, labels 1..numClasses-1), the random binary operator and the
+     * random connected-component removal on those one-hot channels (cascade_do_cascade_augmentations).
+     */
+    public static AugmentationPipeline cascade(AugmentationParameters params, int numClasses, long seed,
+                                               boolean parallel) {
+        List<SampleTransform> t = moreDA(params);
+        int[] labels = foregroundLabels(numClasses);
+        t.add(new MoveSegAsOneHotToData(1, labels));
+        t.add(ApplyRandomBinaryOperatorTransform.cascadeDefaults(labels.length));
+        t.add(RemoveRandomConnectedComponentTransform.cascadeDefaults(labels.length));
+        return new AugmentationPipeline(t, seed, parallel);
+    }
+
+    /** v1 cascade val_transforms: label -1 to 0, then the previous stage's segmentation as one-hot data channels. */
+    public static AugmentationPipeline cascadeValidation(int numClasses) {
+        return new AugmentationPipeline(List.of(new RemoveLabelTransform(-1f, 0f),
+                new MoveSegAsOneHotToData(1, foregroundLabels(numClasses))), 0, false);
+    }
+
+    private static int[] foregroundLabels(int numClasses) {
+        return IntStream.range(1, numClasses).toArray();
+    }
+
     public List<SampleTransform> transforms() {
         return transforms;
     }
