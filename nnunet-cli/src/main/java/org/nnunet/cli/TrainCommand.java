@@ -18,20 +18,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * nnU-Net v1 {@code nnUNet_train CONFIGURATION TRAINER TASK FOLD} (run/run_training.py): trains one fold into
- * {@code RESULTS_FOLDER/nnUNet/CONFIGURATION/TaskXXX/nnUNetTrainerV2__nnUNetPlansv2.1/fold_N}, then validates it.
+ * {@code RESULTS_FOLDER/nnUNet/CONFIGURATION/TaskXXX/TRAINER__nnUNetPlansv2.1/fold_N}, then validates it; a 3d_lowres
+ * fold then predicts its validation cases for the cascade ({@code pred_next_stage}). 3d_cascade_fullres trains with
+ * nnUNetTrainerV2CascadeFullRes, every other configuration with nnUNetTrainerV2.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains one fold of one configuration (nnUNetTrainerV2), then predicts and evaluates the fold's "
-                + "validation cases.")
+        description = "Trains one fold of one configuration (nnUNetTrainerV2; 3d_cascade_fullres: "
+                + "nnUNetTrainerV2CascadeFullRes), then predicts and evaluates the fold's validation cases.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIGURATION", description = "2d, 3d_fullres or 3d_lowres")
+    @Parameters(index = "0", paramLabel = "CONFIGURATION", description = "2d, 3d_fullres, 3d_lowres or 3d_cascade_fullres")
     String configuration;
 
-    @Parameters(index = "1", paramLabel = "TRAINER", description = "nnUNetTrainerV2 (the only trainer)")
+    @Parameters(index = "1", paramLabel = "TRAINER", description = "nnUNetTrainerV2, or nnUNetTrainerV2CascadeFullRes for 3d_cascade_fullres")
     String trainer;
 
     @Parameters(index = "2", paramLabel = "TASK", description = "Task id (4) or name (Task004_Hippocampus)")
@@ -85,17 +87,24 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!TrainerSettings.TRAINER_NAME.equals(trainer)) {
-            throw new ParameterException(spec.commandLine(), "unknown trainer '" + trainer + "': this build has "
-                    + TrainerSettings.TRAINER_NAME);
+        TrainerSettings settings;
+        try {
+            settings = new TrainerSettings(configuration, fold, epochs, iterations, valIterations, saveEvery,
+                    dataThreads, seed, device, npz);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!settings.trainerName().equals(trainer)) {
+            throw new ParameterException(spec.commandLine(), "trainer '" + trainer + "' cannot train " + configuration
+                    + ": this build trains it with " + settings.trainerName()
+                    + (settings.isCascade() ? "" : " (" + TrainerSettings.CASCADE_TRAINER_NAME
+                    + " is for 3d_cascade_fullres)"));
         }
         PrintWriter out = spec.commandLine().getOut();
         NnUNetPaths paths = pathOptions.paths();
         TaskName taskName = TaskName.resolve(task, paths);
         Path preprocessed = paths.preprocessedTask(taskName);
-        TrainerSettings settings = new TrainerSettings(configuration, fold, epochs, iterations, valIterations,
-                saveEvery, dataThreads, seed, device, npz);
-        Path foldDir = foldFolder(paths, configuration, taskName, fold);
+        Path foldDir = foldFolder(paths, settings, taskName);
         try (NnUNetTrainerV2 trainer = new NnUNetTrainerV2(settings, preprocessed, foldDir, line -> {
             out.println(line);
             out.flush();
@@ -113,9 +122,10 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code RESULTS_FOLDER/nnUNet/CONFIG/TaskXXX_NAME/nnUNetTrainerV2__nnUNetPlansv2.1/fold_N} */
-    static Path foldFolder(NnUNetPaths paths, String configuration, TaskName task, int fold) {
-        return paths.requireTrainingOutput().resolve(configuration).resolve(task.fullName())
-                .resolve(TrainerSettings.TRAINER_NAME + "__" + TrainerSettings.PLANS_IDENTIFIER).resolve("fold_" + fold);
+    /** {@code RESULTS_FOLDER/nnUNet/CONFIG/TaskXXX_NAME/TRAINER__nnUNetPlansv2.1/fold_N} */
+    static Path foldFolder(NnUNetPaths paths, TrainerSettings settings, TaskName task) {
+        return paths.requireTrainingOutput().resolve(settings.configuration()).resolve(task.fullName())
+                .resolve(settings.trainerName() + "__" + TrainerSettings.PLANS_IDENTIFIER)
+                .resolve("fold_" + settings.fold());
     }
 }

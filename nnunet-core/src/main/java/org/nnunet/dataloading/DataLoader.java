@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nnunet.augmentation.PatchBatch;
 import org.nnunet.augmentation.Sample;
+import org.nnunet.util.MappedNpy;
 
 /**
  * nnU-Net v1's training data loaders (dataset_loading.DataLoader3D and DataLoader2D as nnUNetTrainer sets them up):
@@ -24,10 +25,20 @@ public final class DataLoader {
     private final int batchSize;
     private final double oversamplePercent;
     private final SplittableRandom rng;
+    private final Map<String, MappedNpy> previousStage;
 
     /** {@code patchSize.length} decides the loader: 3 for DataLoader3D, 2 for DataLoader2D. */
     public DataLoader(PreprocessedDataset dataset, int[] patchSize, int[] finalPatchSize, int batchSize,
                       double oversamplePercent, long seed) {
+        this(dataset, patchSize, finalPatchSize, batchSize, oversamplePercent, seed, null);
+    }
+
+    /**
+     * DataLoader3D with {@code has_prev_stage} (the cascade): each sample's segmentation gets the previous stage's
+     * label map, cut from the same box and padded with 0, as second channel.
+     */
+    public DataLoader(PreprocessedDataset dataset, int[] patchSize, int[] finalPatchSize, int batchSize,
+                      double oversamplePercent, long seed, Map<String, MappedNpy> previousStage) {
         if (patchSize.length != finalPatchSize.length || (patchSize.length != 2 && patchSize.length != 3)) {
             throw new IllegalArgumentException("patch sizes must both be 2D or 3D: " + Arrays.toString(patchSize)
                     + " / " + Arrays.toString(finalPatchSize));
@@ -42,6 +53,10 @@ public final class DataLoader {
         this.batchSize = batchSize;
         this.oversamplePercent = oversamplePercent;
         this.rng = new SplittableRandom(seed);
+        if (previousStage != null && patchSize.length != 3) {
+            throw new IllegalArgumentException("2D has no cascade: previous-stage segmentations need 3D patches");
+        }
+        this.previousStage = previousStage;
     }
 
     public PatchBatch nextBatch() {
@@ -98,7 +113,17 @@ public final class DataLoader {
         for (int ch = 0; ch < channels; ch++) {
             data[ch] = PatchExtractor.extract(c.array().data(), ch, caseShape, slice, lb, patchSize, 0f);
         }
-        float[][] seg = {PatchExtractor.extract(c.array().data(), channels, caseShape, slice, lb, patchSize, -1f)};
+        float[] target = PatchExtractor.extract(c.array().data(), channels, caseShape, slice, lb, patchSize, -1f);
+        float[][] seg = previousStage == null ? new float[][] {target} : new float[][] {target,
+                PatchExtractor.extract(previousStage(c.id()).data(), 0, caseShape, slice, lb, patchSize, 0f)};
         return new Sample(data, seg, patchSize.clone());
+    }
+
+    private MappedNpy previousStage(String caseId) {
+        MappedNpy m = previousStage.get(caseId);
+        if (m == null) {
+            throw new IllegalStateException("no previous-stage segmentation for case " + caseId);
+        }
+        return m;
     }
 }

@@ -25,10 +25,25 @@ public final class FoldValidator {
     private final int[] transposeBackward;
     private final SegmentationExporter exporter;
 
+    private final ExtraChannels extraChannels;
+
+    /** Network inputs appended to a case's image channels, e.g. the cascade's previous-stage one-hot maps. */
+    @FunctionalInterface
+    public interface ExtraChannels {
+        float[][] forCase(String caseId, int[] shape) throws IOException;
+    }
+
     public FoldValidator(SlidingWindowPredictor predictor, int[] transposeBackward, SoftmaxResampler resampler) {
+        this(predictor, transposeBackward, resampler, null);
+    }
+
+    /** nnUNetTrainerV2CascadeFullRes.validate: each case's data gets {@code extraChannels} appended. */
+    public FoldValidator(SlidingWindowPredictor predictor, int[] transposeBackward, SoftmaxResampler resampler,
+                         ExtraChannels extraChannels) {
         this.predictor = predictor;
         this.transposeBackward = transposeBackward == null ? null : transposeBackward.clone();
         this.exporter = new SegmentationExporter(resampler);
+        this.extraChannels = extraChannels;
     }
 
     /**
@@ -48,7 +63,14 @@ public final class FoldValidator {
             for (int c = 0; c < channels.length; c++) {
                 channels[c] = stored.slice(c);
             }
-            SoftmaxVolume softmax = predictor.predict(channels, new int[] {s[1], s[2], s[3]});
+            int[] shape = {s[1], s[2], s[3]};
+            if (extraChannels != null) {
+                float[][] extra = extraChannels.forCase(id, shape);
+                float[][] all = java.util.Arrays.copyOf(channels, channels.length + extra.length);
+                System.arraycopy(extra, 0, all, channels.length, extra.length);
+                channels = all;
+            }
+            SoftmaxVolume softmax = predictor.predict(channels, shape);
             ExportProperties props = ExportProperties.read(data.propertiesFile(id));
             Path nifti = out.resolve(id + ".nii.gz");
             exporter.export(softmax, transposeBackward, props, nifti, saveSoftmax ? out.resolve(id + ".npz") : null,

@@ -70,7 +70,7 @@ public record UNetArchitecture(int inputChannels, int numClasses, int baseFeatur
 
     /**
      * The network nnUNetTrainer.process_plans + nnUNetTrainerV2.initialize_network build for a configuration:
-     * input channels = modalities, classes = {@code num_classes + 1} (the plans count foreground classes only),
+     * input channels = modalities (+ classes - 1 for 3d_cascade_fullres), classes = {@code num_classes + 1} (the plans count foreground classes only),
      * pools and kernels of the configuration's stage ({@link Plans#stageIndexFor}), 2d or 3d feature cap.
      */
     public static UNetArchitecture fromPlans(Plans plans, String configuration) {
@@ -82,7 +82,9 @@ public record UNetArchitecture(int inputChannels, int numClasses, int baseFeatur
             throw new IllegalArgumentException("plans stage for " + configuration + " has pool kernels "
                     + Arrays.deepToString(stage.poolOpKernelSizes()) + ", expected " + expectedDims + "d ones");
         }
-        return new UNetArchitecture(plans.numModalities(), classes, plans.baseNumFeatures(), maxFeatures,
+        // nnUNetTrainerV2CascadeFullRes.process_plans: the previous stage's one-hot maps are extra inputs
+        int inputs = plans.numModalities() + (configuration.equals("3d_cascade_fullres") ? classes - 1 : 0);
+        return new UNetArchitecture(inputs, classes, plans.baseNumFeatures(), maxFeatures,
                 stage.poolOpKernelSizes(), stage.convKernelSizes());
     }
 

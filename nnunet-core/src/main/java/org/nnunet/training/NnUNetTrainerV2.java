@@ -26,8 +26,10 @@ import org.nnunet.dataloading.BackgroundBatchGenerator;
 import org.nnunet.dataloading.DataLoader;
 import org.nnunet.dataloading.ForegroundOversampling;
 import org.nnunet.dataloading.PreprocessedDataset;
+import org.nnunet.dataloading.PreviousStageSegmentations;
 import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.inference.FoldValidator;
+import org.nnunet.inference.NextStagePredictor;
 import org.nnunet.inference.SlidingWindowPredictor;
 import org.nnunet.inference.V1SoftmaxResampler;
 import org.nnunet.network.GenericUNet;
@@ -37,6 +39,7 @@ import org.nnunet.planning.Plans;
 import org.nnunet.planning.PlansIO;
 import org.nnunet.planning.StagePlan;
 import org.nnunet.preprocessing.PreprocessedDataFolder;
+import org.nnunet.util.MappedNpy;
 
 /**
  * nnUNetTrainerV2 for one configuration and fold: Generic_UNet with deep supervision from the plans, DC_and_CE loss,
@@ -47,6 +50,9 @@ import org.nnunet.preprocessing.PreprocessedDataFolder;
  *
  * <p>Each epoch's batches come from generators seeded with (seed, epoch), so a resumed run sees the same data as an
  * uninterrupted one.
+ *
+ * <p>Cascade: for {@code 3d_cascade_fullres} this is nnUNetTrainerV2CascadeFullRes ({@link CascadeFullRes} holds
+ * what it adds); validating a {@code 3d_lowres} fold also writes its {@code pred_next_stage} predictions.
  */
 public final class NnUNetTrainerV2 implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -63,6 +69,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
     private final TrainingSetup setup;
     private final GenericUNet network;
     private final AugmentationParameters augmentation;
+    private final Path preprocessedTaskDir;
+    private final CascadeFullRes cascade;
     private TrainingProgress progress;
 
     /**
@@ -71,7 +79,18 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
      */
     public NnUNetTrainerV2(TrainerSettings settings, Path preprocessedTaskDir, Path foldDir, Consumer<String> log)
             throws IOException {
+        this(settings, preprocessedTaskDir, foldDir, settings.isCascade()
+                ? PreviousStageSegmentations.lowresFolderFor(foldDir, TrainerSettings.TRAINER_NAME) : null, log);
+    }
+
+    /**
+     * @param previousStageFolder 3d_cascade_fullres only: the 3d_lowres {@code pred_next_stage} folder (v1 derives it
+     *                            from the fold folder, as the 4-argument constructor does)
+     */
+    public NnUNetTrainerV2(TrainerSettings settings, Path preprocessedTaskDir, Path foldDir, Path previousStageFolder,
+                           Consumer<String> log) throws IOException {
         this.settings = settings;
+        this.preprocessedTaskDir = preprocessedTaskDir;
         this.foldDir = foldDir;
         this.log = log;
         this.plans = PlansIO.read(preprocessedTaskDir.resolve(settings.is2d() ? PlansIO.PLANS_2D : PlansIO.PLANS_3D));
@@ -80,6 +99,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         this.dataFolder = PreprocessedDataFolder.stage(preprocessedTaskDir, plans.dataIdentifier(), stage);
         List<String> cases = caseIds(dataFolder);
         this.split = CrossValidationSplits.loadOrCreate(preprocessedTaskDir, cases).get(settings.fold());
+        this.cascade = settings.isCascade() ? CascadeFullRes.open(previousStageFolder, preprocessedTaskDir, cases,
+                plans.numClasses() + 1) : null;
 
         Engine.getInstance().setRandomSeed((int) settings.seed());
         this.manager = NDManager.newBaseManager(NetworkDevice.fromConfig(settings.device()));
@@ -167,12 +188,13 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         Files.createDirectories(foldDir);
         writeDebugJson();
         log.accept(String.format("%s %s fold %d: %d training / %d validation cases, patch %s, batch %d, "
-                        + "generator patch %s, %d epochs x %d iterations", TrainerSettings.TRAINER_NAME,
+                        + "generator patch %s, %d epochs x %d iterations", settings.trainerName(),
                 settings.configuration(), settings.fold(), split.train().size(), split.val().size(),
                 Arrays.toString(stagePlan.patchSize()), stagePlan.batchSize(),
                 Arrays.toString(augmentation.generatorPatchSize()), settings.maxEpochs(), settings.iterationsPerEpoch()));
         PreprocessedDataset trainData = PreprocessedDataset.open(dataFolder, split.train());
         PreprocessedDataset valData = PreprocessedDataset.open(dataFolder, split.val().isEmpty() ? split.train() : split.val());
+        Map<String, MappedNpy> previousStage = cascade == null ? null : cascade.unpack(trainData, valData);
         long started = System.nanoTime();
         int firstEpoch = progress.epoch();
         while (progress.epoch() < settings.maxEpochs()) {
@@ -180,9 +202,9 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             setup.startEpoch(epoch);
             double lr = setup.optimizer().learningRate();
             long t0 = System.nanoTime();
-            double trainLoss = trainEpoch(trainData, epoch);
+            double trainLoss = trainEpoch(trainData, previousStage, epoch);
             OnlineEvaluation eval = new OnlineEvaluation(network.architecture().numClasses());
-            double valLoss = validateEpoch(valData, epoch, eval);
+            double valLoss = validateEpoch(valData, previousStage, epoch, eval);
             progress = progress.afterEpoch(trainLoss, valLoss, eval.meanForegroundDice(), setup.optimizer().momentum());
             maybeRestartStuckTraining(epoch, eval.meanForegroundDice());
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -220,7 +242,8 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
                 augmentation.mirrorAxes());
         SlidingWindowPredictor predictor = new SlidingWindowPredictor(new NetworkPatchPredictor(network, manager),
                 stagePlan.patchSize(), sw);
-        FoldValidator validator = new FoldValidator(predictor, plans.transposeBackward(), new V1SoftmaxResampler());
+        FoldValidator validator = new FoldValidator(predictor, plans.transposeBackward(), new V1SoftmaxResampler(),
+                cascade == null ? null : cascade.validationInputs());
         log.accept("validating " + split.val().size() + " cases of fold " + settings.fold() + " (" + dims
                 + "d sliding window, mirroring " + Arrays.toString(augmentation.mirrorAxes()) + ")");
         EvaluationSummary summary = validator.validate(dataFolder, split.val(), gtSegmentations, foldDir,
@@ -230,7 +253,31 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             dice.append(String.format(" %d: %.4f", c, summary.meanDice(c)));
         }
         log.accept("validation Dice per class (mean over cases):" + dice);
+        if (settings.configuration().equals("3d_lowres") && plans.numStages() > 1) {
+            predictNextStage();
+        }
         return summary;
+    }
+
+    /**
+     * v1 run_training after validating a 3d_lowres fold: {@code load_best_checkpoint} (falling back to the weights
+     * in memory when there is no model_best), then {@code predict_next_stage} of the fold's validation cases into
+     * {@code TRAINER__PLANS/pred_next_stage}, the input of 3d_cascade_fullres. Leaves model_best's weights loaded.
+     */
+    public Path predictNextStage() throws IOException {
+        if (TrainerCheckpoint.exists(foldDir, "model_best")) {
+            TrainerCheckpoint.load(foldDir, "model_best", network, manager, null);
+        } else {
+            log.accept("WARNING! model_best does not exist; predicting the next stage with the current weights");
+        }
+        Path out = foldDir.toAbsolutePath().getParent().resolve(PreviousStageSegmentations.FOLDER);
+        SlidingWindowPredictor predictor = new SlidingWindowPredictor(new NetworkPatchPredictor(network, manager),
+                stagePlan.patchSize(), new SlidingWindowPredictor.Settings(0.5, true, true, augmentation.mirrorAxes()));
+        log.accept("predicting segmentations for the next stage of the cascade into " + out);
+        new NextStagePredictor(predictor).predict(dataFolder,
+                PreprocessedDataFolder.stage(preprocessedTaskDir, plans.dataIdentifier(), stage + 1), split.val(), out,
+                log);
+        return out;
     }
 
     /**
@@ -247,14 +294,16 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         }
     }
 
-    private double trainEpoch(PreprocessedDataset data, int epoch) {
+    private double trainEpoch(PreprocessedDataset data, Map<String, MappedNpy> previousStage, int epoch) {
         network.setDeepSupervision(true);
         List<Supplier<PatchBatch>> workers = new ArrayList<>();
         for (int w = 0; w < settings.dataWorkers(); w++) {
             long seed = seed(epoch, w);
             DataLoader loader = new DataLoader(data, augmentation.generatorPatchSize(), stagePlan.patchSize(),
-                    stagePlan.batchSize(), ForegroundOversampling.NNUNET_V2_PERCENT, seed);
-            AugmentationPipeline pipeline = new AugmentationPipeline(augmentation, seed ^ 0x5DEECE66DL, false);
+                    stagePlan.batchSize(), ForegroundOversampling.NNUNET_V2_PERCENT, seed, previousStage);
+            AugmentationPipeline pipeline = cascade == null
+                    ? new AugmentationPipeline(augmentation, seed ^ 0x5DEECE66DL, false)
+                    : cascade.trainingTransforms(augmentation, seed ^ 0x5DEECE66DL);
             workers.add(() -> pipeline.apply(loader.nextBatch()));
         }
         double sum = 0;
@@ -271,18 +320,17 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
         return sum / settings.iterationsPerEpoch();
     }
 
-    private double validateEpoch(PreprocessedDataset data, int epoch, OnlineEvaluation eval) {
+    private double validateEpoch(PreprocessedDataset data, Map<String, MappedNpy> previousStage, int epoch,
+                                 OnlineEvaluation eval) {
         DataLoader loader = new DataLoader(data, stagePlan.patchSize(), stagePlan.patchSize(), stagePlan.batchSize(),
-                ForegroundOversampling.NNUNET_V2_PERCENT, seed(epoch, 1000));
+                ForegroundOversampling.NNUNET_V2_PERCENT, seed(epoch, 1000), previousStage);
+        // the validation generator: RemoveLabelTransform(-1, 0) (+ the cascade's one-hot channels)
+        AugmentationPipeline transforms = cascade == null ? AugmentationPipeline.validation()
+                : cascade.validationTransforms();
         double sum = 0;
         for (int b = 0; b < settings.validationBatches(); b++) {
-            PatchBatch batch = loader.nextBatch();
+            PatchBatch batch = transforms.apply(loader.nextBatch());
             float[] seg = batch.segTensor();
-            for (int i = 0; i < seg.length; i++) {
-                if (seg[i] < 0) {
-                    seg[i] = 0; // RemoveLabelTransform(-1, 0) of the validation generator
-                }
-            }
             try (NDManager iteration = manager.newSubManager()) {
                 sum += setup.step().validationLoss(tensor(iteration, batch.dataTensor(), batch,
                         batch.samples().get(0).data().length), tensor(iteration, seg, batch, 1), eval);
@@ -313,7 +361,10 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
 
     private void writeDebugJson() throws IOException {
         Map<String, Object> debug = new LinkedHashMap<>();
-        debug.put("trainer", TrainerSettings.TRAINER_NAME);
+        debug.put("trainer", settings.trainerName());
+        if (cascade != null) {
+            debug.put("folder_with_segs_from_prev_stage", cascade.previousStageFolder().toString());
+        }
         debug.put("settings", settings);
         debug.put("stage", stage);
         debug.put("plans_per_stage", stagePlan);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,6 +34,14 @@ public final class NpyReader {
         }
     }
 
+    /** Reads an array from a stream, e.g. an entry of an {@code .npz}; {@code source} names it in errors. */
+    public static NpyArray read(ReadableByteChannel ch, String source) throws IOException {
+        Header h = readHeader(ch, source);
+        ByteBuffer raw = readExactly(ch, source, Math.multiplyExact(h.count(), h.type().size))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        return new NpyArray(h.shape(), h.type().toFloats(raw, (int) h.count()));
+    }
+
     /**
      * Memory-maps a float32 {@code .npy} file read-only: the training data loader copies patches straight from the
      * page cache, so a dataset larger than the heap trains without loading it.
@@ -56,7 +65,7 @@ public final class NpyReader {
 
     private record Header(int[] shape, long count, Dtype type) {}
 
-    private static Header readHeader(FileChannel ch, Path file) throws IOException {
+    private static Header readHeader(ReadableByteChannel ch, Object file) throws IOException {
         ByteBuffer pre = readExactly(ch, file, 8);
         for (int i = 0; i < NpyWriter.MAGIC.length; i++) {
             if (pre.get(i) != NpyWriter.MAGIC[i]) {
@@ -88,7 +97,7 @@ public final class NpyReader {
         return new Header(shape, count, Dtype.of(descr, file));
     }
 
-    private static int[] parseShape(String inside, Path file) throws IOException {
+    private static int[] parseShape(String inside, Object file) throws IOException {
         String trimmed = inside.trim();
         if (trimmed.isEmpty()) {
             return new int[0];
@@ -101,7 +110,7 @@ public final class NpyReader {
         }
     }
 
-    private static String group(Pattern p, String header, Path file, String key) throws IOException {
+    private static String group(Pattern p, String header, Object file, String key) throws IOException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
             throw new IOException(file + ": .npy header has no '" + key + "': " + header.trim());
@@ -109,7 +118,7 @@ public final class NpyReader {
         return m.group(1);
     }
 
-    private static ByteBuffer readExactly(FileChannel ch, Path file, long n) throws IOException {
+    private static ByteBuffer readExactly(ReadableByteChannel ch, Object file, long n) throws IOException {
         if (n > Integer.MAX_VALUE) {
             throw new IOException(file + ": array of " + n + " bytes is too large");
         }
@@ -131,7 +140,7 @@ public final class NpyReader {
             this.size = size;
         }
 
-        static Dtype of(String descr, Path file) throws IOException {
+        static Dtype of(String descr, Object file) throws IOException {
             if (descr.startsWith(">") && !descr.endsWith("1")) {
                 throw new IOException(file + ": big-endian dtype " + descr + " is not supported");
             }

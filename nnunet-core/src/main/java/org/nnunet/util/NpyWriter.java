@@ -70,9 +70,14 @@ public final class NpyWriter {
 
     /** Magic, version 1.0, header length, then the dict padded with spaces and ended by a newline. */
     static byte[] header(int[] shape) {
+        return header(shape, "<f4");
+    }
+
+    /** The header for another dtype, e.g. {@code '|u1'}. */
+    static byte[] header(int[] shape, String descr) {
         String dims = Arrays.stream(shape).mapToObj(Integer::toString).collect(Collectors.joining(", "));
         String sh = "(" + dims + (shape.length == 1 ? ",)" : ")"); // numpy writes a 1-tuple as (n,)
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + sh + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + sh + ", }";
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int pad = (ALIGN - unpadded % ALIGN) % ALIGN;
         String text = dict + " ".repeat(pad) + "\n";
