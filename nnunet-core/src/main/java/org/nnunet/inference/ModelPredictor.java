@@ -44,6 +44,12 @@ import org.nnunet.training.TrainedNetwork;
  */
 public final class ModelPredictor implements AutoCloseable {
 
+    /**
+     * JVM system property: mirrored copies per forward pass (default
+     * {@link SlidingWindowPredictor.Settings#DEFAULT_MIRROR_BATCH}); more trades memory for fewer, larger passes.
+     */
+    public static final String MIRROR_BATCH_PROPERTY = "nnunet.mirror_batch";
+
     /** Prediction options ({@code nnUNet_predict} flags). */
     public record Options(List<Integer> folds, String checkpoint, double stepSize, boolean tta,
                           boolean saveNpz, boolean postprocessing) {
@@ -94,7 +100,8 @@ public final class ModelPredictor implements AutoCloseable {
         boolean dummy2D = patch.length == 3 && stagePlan.doDummy2DDataAug();
         int[] mirrorAxes = AugmentationParameters.nnUNetTrainerV2(patch, dummy2D, null).mirrorAxes();
         SlidingWindowPredictor.Settings settings = new SlidingWindowPredictor.Settings(options.stepSize(), true,
-                options.tta(), mirrorAxes);
+                options.tta(), mirrorAxes,
+                Integer.getInteger(MIRROR_BATCH_PROPERTY, SlidingWindowPredictor.Settings.DEFAULT_MIRROR_BATCH));
         this.manager = NDManager.newBaseManager(device);
         try {
             List<SlidingWindowPredictor> perFold = new ArrayList<>();
