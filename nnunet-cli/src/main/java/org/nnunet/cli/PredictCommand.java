@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.nnunet.dataset.NnUNetPaths;
 import org.nnunet.dataset.TaskName;
 import org.nnunet.inference.ModelPredictor;
@@ -38,7 +39,7 @@ public final class PredictCommand implements Callable<Integer> {
     String task;
 
     @Option(names = {"-m", "--model"}, defaultValue = "3d_fullres",
-            description = "2d, 3d_lowres or 3d_fullres (default ${DEFAULT-VALUE}).")
+            description = "2d, 3d_lowres, 3d_fullres or 3d_cascade_fullres (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = {"-f", "--folds"}, arity = "1..*",
@@ -49,9 +50,14 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Trainer (only ${DEFAULT-VALUE}).")
     String trainer;
 
-    @Option(names = {"-ctr", "--cascade_trainer_class_name"}, defaultValue = "nnUNetTrainerV2CascadeFullRes",
-            description = "Accepted for v1 compatibility (the cascade is not available).")
+    @Option(names = {"-ctr", "--cascade_trainer_class_name"}, defaultValue = TrainerSettings.CASCADE_TRAINER_NAME,
+            description = "Trainer of 3d_cascade_fullres (only ${DEFAULT-VALUE}).")
     String cascadeTrainer;
+
+    @Option(names = {"-l", "--lowres_segmentations"}, paramLabel = "FOLDER",
+            description = "3d_cascade_fullres: folder with the 3d_lowres segmentation <case>.nii.gz of every case; "
+                    + "without it the 3d_lowres model predicts them first into OUTPUT/3d_lowres_predictions.")
+    Path lowresSegmentations;
 
     @Option(names = {"-p", "--plans_identifier"}, defaultValue = TrainerSettings.PLANS_IDENTIFIER,
             description = "Plans identifier (only ${DEFAULT-VALUE}).")
@@ -82,6 +88,14 @@ public final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unknown trainer '" + trainer + "': this build has "
                     + TrainerSettings.TRAINER_NAME);
         }
+        if (!TrainerSettings.CASCADE_TRAINER_NAME.equals(cascadeTrainer)) {
+            throw new ParameterException(spec.commandLine(), "unknown cascade trainer '" + cascadeTrainer
+                    + "': this build has " + TrainerSettings.CASCADE_TRAINER_NAME);
+        }
+        if (lowresSegmentations != null && !ModelPredictor.CASCADE.equals(model)) {
+            throw new ParameterException(spec.commandLine(), "-l/--lowres_segmentations only applies to -m "
+                    + ModelPredictor.CASCADE);
+        }
         if (!TrainerSettings.PLANS_IDENTIFIER.equals(plansIdentifier)) {
             throw new ParameterException(spec.commandLine(), "unknown plans '" + plansIdentifier + "': this build has "
                     + TrainerSettings.PLANS_IDENTIFIER);
@@ -92,14 +106,22 @@ public final class PredictCommand implements Callable<Integer> {
         Path modelFolder = modelFolder(paths, model, taskName);
         ModelPredictor.Options options = new ModelPredictor.Options(parseFolds(), checkpoint, stepSize, !disableTta,
                 saveNpz, !disablePostprocessing);
-        try (ModelPredictor predictor = ModelPredictor.fromModelFolder(paths.preprocessedTask(taskName), model, modelFolder,
-                options, line -> {
-                    out.println(line);
-                    out.flush();
-                })) {
-            List<Path> written = predictor.predictFolder(input, output);
-            out.println("wrote " + written.size() + " segmentations to " + output);
+        Consumer<String> log = line -> {
+            out.println(line);
+            out.flush();
+        };
+        List<Path> written;
+        if (ModelPredictor.CASCADE.equals(model)) {
+            written = ModelPredictor.predictCascade(paths.preprocessedTask(taskName),
+                    modelFolder(paths, "3d_lowres", taskName), modelFolder, input, output, lowresSegmentations,
+                    options, log);
+        } else {
+            try (ModelPredictor predictor = ModelPredictor.fromModelFolder(paths.preprocessedTask(taskName), model,
+                    modelFolder, options, log)) {
+                written = predictor.predictFolder(input, output);
+            }
         }
+        out.println("wrote " + written.size() + " segmentations to " + output);
         out.flush();
         return 0;
     }
@@ -119,9 +141,11 @@ public final class PredictCommand implements Callable<Integer> {
         return f;
     }
 
-    /** {@code RESULTS_FOLDER/nnUNet/CONFIG/TaskXXX_NAME/nnUNetTrainerV2__nnUNetPlansv2.1} */
+    /** {@code RESULTS_FOLDER/nnUNet/CONFIG/TaskXXX_NAME/TRAINER__nnUNetPlansv2.1}, the cascade's trainer for it. */
     static Path modelFolder(NnUNetPaths paths, String configuration, TaskName task) {
+        String trainerName = ModelPredictor.CASCADE.equals(configuration) ? TrainerSettings.CASCADE_TRAINER_NAME
+                : TrainerSettings.TRAINER_NAME;
         return paths.requireTrainingOutput().resolve(configuration).resolve(task.fullName())
-                .resolve(TrainerSettings.TRAINER_NAME + "__" + TrainerSettings.PLANS_IDENTIFIER);
+                .resolve(trainerName + "__" + TrainerSettings.PLANS_IDENTIFIER);
     }
 }

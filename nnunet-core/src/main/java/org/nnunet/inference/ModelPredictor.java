@@ -19,6 +19,7 @@ import org.nnunet.cropping.RawCase;
 import org.nnunet.evaluation.LabelVolume;
 import org.nnunet.image.Volume;
 import org.nnunet.network.GenericUNet;
+import org.nnunet.nifti.NiftiIO;
 import org.nnunet.network.NetworkDevice;
 import org.nnunet.network.NetworkPatchPredictor;
 import org.nnunet.planning.Plans;
@@ -38,6 +39,9 @@ import org.nnunet.training.TrainedNetwork;
  * (mean softmax of the folds; sliding window, Gaussian, mirroring on nnUNetTrainerV2's axes unless disabled) and
  * exported at the input's geometry with the postprocessing plan, if any. Owns the networks' native memory:
  * {@link #close()} frees it.
+ *
+ * <p>3d_cascade_fullres takes each case's 3d_lowres segmentation as extra input ({@link CascadeInput});
+ * {@link #predictCascade} runs both stages as {@code nnUNet_predict -m 3d_cascade_fullres} does.
  *
  * <p>Two ways to build one: {@link #fromModelFolder} ({@code nnUNet_predict}, v1 {@code predict_from_folder}) and
  * {@link #fromPackage} (the inference service, a downloaded {@link ModelPackage}).
@@ -72,6 +76,10 @@ public final class ModelPredictor implements AutoCloseable {
     private final CasePreprocessor preprocessor;
     private final CasePredictor predictor;
     private final NDManager manager;
+    private final boolean cascade;
+
+    /** The configuration that needs each case's 3d_lowres segmentation as extra input. */
+    public static final String CASCADE = "3d_cascade_fullres";
 
     /**
      * Builds one network per fold on {@code device} and loads its checkpoint {@code options.checkpoint()}.
@@ -82,14 +90,12 @@ public final class ModelPredictor implements AutoCloseable {
      */
     public ModelPredictor(Plans plans, String configuration, Map<Integer, Path> foldDirs, Options options,
                           PostprocessingPlan postprocessing, Device device, Consumer<String> log) throws IOException {
-        if ("3d_cascade_fullres".equals(configuration)) {
-            throw new IllegalArgumentException("3d_cascade_fullres prediction is not available in this build");
-        }
         if (foldDirs.isEmpty()) {
             throw new IllegalArgumentException("no fold to predict with");
         }
         this.plans = plans;
         this.stagePlan = plans.stage(plans.stageIndexFor(configuration));
+        this.cascade = CASCADE.equals(configuration);
         this.folds = List.copyOf(foldDirs.keySet());
         this.options = options;
         this.postprocessing = postprocessing;
@@ -203,14 +209,25 @@ public final class ModelPredictor implements AutoCloseable {
      * the plan is written next to them (v1 copies {@code postprocessing.json} into the output folder).
      */
     public List<Path> predictFolder(Path input, Path output) throws IOException {
+        return predictFolder(input, output, null);
+    }
+
+    /**
+     * As {@link #predictFolder(Path, Path)}; 3d_cascade_fullres reads each case's 3d_lowres segmentation
+     * {@code <case>.nii.gz} from {@code lowresSegmentations} (v1 {@code -l}; all must exist before it starts).
+     */
+    public List<Path> predictFolder(Path input, Path output, Path lowresSegmentations) throws IOException {
         List<RawCase> cases = PredictionInputFolder.check(input, plans.numModalities());
+        if (cascade) {
+            requireLowresSegmentations(cases, lowresSegmentations);
+        }
         Files.createDirectories(output);
         List<Path> written = new ArrayList<>();
         int i = 0;
         for (RawCase c : cases) {
             long t0 = System.nanoTime();
             Path out = output.resolve(c.caseId() + ".nii.gz");
-            predict(c, out);
+            predict(c, cascade ? lowresSegmentations.resolve(c.caseId() + ".nii.gz") : null, out);
             written.add(out);
             log.accept(String.format("predicted %s (%d/%d) in %.2f s", c.caseId(), ++i, cases.size(),
                     (System.nanoTime() - t0) / 1e9));
@@ -221,9 +238,42 @@ public final class ModelPredictor implements AutoCloseable {
         return written;
     }
 
+    private static void requireLowresSegmentations(List<RawCase> cases, Path folder) throws IOException {
+        if (folder == null) {
+            throw new IllegalArgumentException("3d_cascade_fullres needs the 3d_lowres segmentations of the cases "
+                    + "(nnUNet_predict -l FOLDER, or a trained 3d_lowres model to predict them first)");
+        }
+        List<String> missing = new ArrayList<>();
+        for (RawCase c : cases) {
+            if (!Files.isRegularFile(folder.resolve(c.caseId() + ".nii.gz"))) {
+                missing.add(c.caseId() + ".nii.gz");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException(folder + ": not all lowres segmentations could be found in the folder, missing "
+                    + missing);
+        }
+    }
+
     /** Segments the case of {@code CASE_XXXX.nii.gz} files into {@code niftiFile}. */
     public LabelVolume predict(RawCase c, Path niftiFile) throws IOException {
-        return predict(ImageCropper.loadAndCrop(c), niftiFile);
+        return predict(c, null, niftiFile);
+    }
+
+    /**
+     * As {@link #predict(RawCase, Path)}; for 3d_cascade_fullres with the case's 3d_lowres segmentation
+     * {@code lowresSegmentation} (a NIfTI at the case's raw shape), null otherwise.
+     */
+    public LabelVolume predict(RawCase c, Path lowresSegmentation, Path niftiFile) throws IOException {
+        Volume lowres = null;
+        if (cascade) {
+            if (lowresSegmentation == null) {
+                throw new IllegalArgumentException("3d_cascade_fullres needs the 3d_lowres segmentation of case "
+                        + c.caseId());
+            }
+            lowres = NiftiIO.read(lowresSegmentation);
+        }
+        return predict(ImageCropper.loadAndCrop(c), lowres, niftiFile);
     }
 
     /**
@@ -247,17 +297,63 @@ public final class ModelPredictor implements AutoCloseable {
             channels.add(v.data()); // read only: cropping copies
             names.add(String.format("%s_%04d.nii.gz", caseId, names.size()));
         }
+        if (cascade) {
+            throw new IllegalArgumentException("3d_cascade_fullres needs the 3d_lowres segmentation of case " + caseId
+                    + "; predict it from files with its lowres segmentation");
+        }
         return predict(ImageCropper.crop(caseId, channels, null, first.shape(), first.geometry(), names, null),
-                niftiFile);
+                null, niftiFile);
     }
 
-    /** v1 preprocess_patient after cropping, then the folds' prediction and the export. */
-    private LabelVolume predict(CroppedCase cropped, Path niftiFile) throws IOException {
+    /**
+     * v1 preprocess_patient after cropping (for the cascade plus the lowres segmentation's one-hot channels,
+     * {@link CascadeInput}), then the folds' prediction and the export.
+     */
+    private LabelVolume predict(CroppedCase cropped, Volume lowres, Path niftiFile) throws IOException {
         PreprocessedCase pre = preprocessor.preprocess(cropped.channels().toArray(new float[0][]), cropped.seg(),
                 cropped.shape(), cropped.properties().originalSpacing(), stagePlan.currentSpacing(),
                 PlansPreprocessing.isTwoD(plans));
+        float[][] data = pre.data();
+        if (lowres != null) {
+            float[][] oneHot = CascadeInput.oneHot(lowres, cropped.properties(), plans.transposeForward(),
+                    pre.shape(), plans.numClasses() + 1);
+            data = Arrays.copyOf(data, data.length + oneHot.length);
+            System.arraycopy(oneHot, 0, data, pre.data().length, oneHot.length);
+        }
         ExportProperties export = ExportProperties.of(cropped.properties(), pre.spacing());
-        return predictor.predict(pre.data(), pre.shape(), export, niftiFile, options.saveNpz());
+        return predictor.predict(data, pre.shape(), export, niftiFile, options.saveNpz());
+    }
+
+    /**
+     * v1 {@code predict_simple -m 3d_cascade_fullres}: without {@code lowresSegmentations} ({@code -l}) the 3d_lowres
+     * model first predicts the input into {@code output/3d_lowres_predictions} (same folds and options, no npz),
+     * then the cascade model predicts with those segmentations.
+     *
+     * @param lowresModelFolder  {@code .../3d_lowres/TASK/nnUNetTrainerV2__nnUNetPlansv2.1}
+     * @param cascadeModelFolder {@code .../3d_cascade_fullres/TASK/nnUNetTrainerV2CascadeFullRes__nnUNetPlansv2.1}
+     */
+    public static List<Path> predictCascade(Path preprocessedTask, Path lowresModelFolder, Path cascadeModelFolder,
+                                            Path input, Path output, Path lowresSegmentations, Options options,
+                                            Consumer<String> log) throws IOException {
+        Path lowres = lowresSegmentations;
+        if (lowres == null) {
+            if (!Files.isDirectory(lowresModelFolder)) {
+                throw new IOException("model output folder not found. Expected: " + lowresModelFolder
+                        + " (3d_cascade_fullres predicts with the 3d_lowres model first, or pass -l)");
+            }
+            lowres = output.resolve("3d_lowres_predictions");
+            log.accept("lowres_segmentations is None. Predicting 3d_lowres first into " + lowres);
+            Options lowresOptions = new Options(options.folds(), options.checkpoint(), options.stepSize(),
+                    options.tta(), false, options.postprocessing());
+            try (ModelPredictor p = fromModelFolder(preprocessedTask, "3d_lowres", lowresModelFolder, lowresOptions,
+                    log)) {
+                p.predictFolder(input, lowres);
+            }
+            log.accept("3d_lowres done");
+        }
+        try (ModelPredictor p = fromModelFolder(preprocessedTask, CASCADE, cascadeModelFolder, options, log)) {
+            return p.predictFolder(input, output, lowres);
+        }
     }
 
     @Override
