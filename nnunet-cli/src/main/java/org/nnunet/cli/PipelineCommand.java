@@ -34,7 +34,8 @@ public final class PipelineCommand implements Callable<Integer> {
     Path workDir;
 
     @Option(names = {"-m", "--configurations"}, arity = "1..*", defaultValue = "2d,3d_fullres", split = ",",
-            description = "Configurations to train (default 2d 3d_fullres; 3d_lowres for tasks with a cascade).")
+            description = "Configurations to train (default 2d 3d_fullres; 3d_lowres and 3d_cascade_fullres for tasks "
+                    + "with a cascade).")
     List<String> configurations;
 
     @Option(names = {"-f", "--folds"}, arity = "1..*", defaultValue = "0,1,2,3,4", split = ",",

@@ -16,6 +16,7 @@ import org.nnunet.dataset.DecathlonConverter;
 import org.nnunet.dataset.NnUNetPaths;
 import org.nnunet.dataset.RawDataset;
 import org.nnunet.dataset.TaskName;
+import org.nnunet.dataloading.PreviousStageSegmentations;
 import org.nnunet.ensembling.SoftmaxEnsembler;
 import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.evaluation.FolderEvaluator;
@@ -29,6 +30,7 @@ import org.nnunet.planning.PlanAndPreprocess;
 import org.nnunet.planning.PlansIO;
 import org.nnunet.postprocessing.PostprocessingPlan;
 import org.nnunet.preprocessing.PlansPreprocessing;
+import org.nnunet.preprocessing.PreprocessedDataFolder;
 import org.nnunet.training.NnUNetTrainerV2;
 import org.nnunet.training.TrainerCheckpoint;
 import org.nnunet.training.TrainerSettings;
@@ -164,10 +166,17 @@ public final class LocalPipeline {
         Path gt = preprocessed.resolve("gt_segmentations");
         boolean npz = s.configurations().size() > 1; // the pair ensembles of model selection need the softmax
         int trained = 0;
-        for (String config : s.configurations()) {
-            if (config.equals("3d_lowres")
-                    && PlansIO.read(preprocessed.resolve(PlansIO.PLANS_3D)).numStages() == 1) {
-                String why = "3d_lowres skipped: the plans have one stage, this task does not need the cascade";
+        for (String config : trainingOrder(s.configurations())) {
+            boolean cascadeStage = config.equals("3d_lowres") || config.equals(ModelPredictor.CASCADE);
+            if (cascadeStage && PlansIO.read(preprocessed.resolve(PlansIO.PLANS_3D)).numStages() == 1) {
+                String why = config + " skipped: the plans have one stage, this task does not need the cascade";
+                log.accept(why);
+                report.note(why);
+                continue;
+            }
+            if (config.equals(ModelPredictor.CASCADE) && !lowresPredictedAllCases(task, preprocessed)) {
+                String why = config + " skipped: it trains on the 3d_lowres predictions of every training case "
+                        + "(pred_next_stage), written by the validation of all 5 folds of 3d_lowres";
                 log.accept(why);
                 report.note(why);
                 continue;
@@ -200,6 +209,29 @@ public final class LocalPipeline {
             }
         }
         return trained + " fold(s) trained";
+    }
+
+    /** 3d_cascade_fullres needs the 3d_lowres folds' predictions: train it after 3d_lowres. */
+    static List<String> trainingOrder(List<String> configurations) {
+        List<String> order = new ArrayList<>(configurations);
+        if (order.remove(ModelPredictor.CASCADE)) {
+            order.add(ModelPredictor.CASCADE);
+        }
+        return order;
+    }
+
+    private boolean lowresPredictedAllCases(TaskName task, Path preprocessed) throws IOException {
+        Path folder = modelFolder("3d_lowres", task).resolve(PreviousStageSegmentations.FOLDER);
+        Path stage = PreprocessedDataFolder.stage(preprocessed,
+                PlansIO.read(preprocessed.resolve(PlansIO.PLANS_3D)).dataIdentifier(), 1).dir();
+        if (!Files.isDirectory(folder) || !Files.isDirectory(stage)) {
+            return false;
+        }
+        try (Stream<Path> cases = Files.list(stage)) {
+            return cases.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy"))
+                    .allMatch(n -> Files.isRegularFile(PreviousStageSegmentations.file(folder,
+                            n.substring(0, n.length() - 4))));
+        }
     }
 
     private ModelSelection.Result selectModel(TaskName task) throws IOException {
@@ -259,6 +291,11 @@ public final class LocalPipeline {
             throws IOException {
         ModelPredictor.Options o = new ModelPredictor.Options(null, "model_final_checkpoint", 0.5, s.tta(), npz,
                 true);
+        if (config.equals(ModelPredictor.CASCADE)) {
+            ModelPredictor.predictCascade(preprocessed, modelFolder("3d_lowres", task), modelFolder(config, task), in,
+                    out, null, o, log);
+            return;
+        }
         try (ModelPredictor p = ModelPredictor.fromModelFolder(preprocessed, config, modelFolder(config, task), o, log)) {
             p.predictFolder(in, out);
         }
