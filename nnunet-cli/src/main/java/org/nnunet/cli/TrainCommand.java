@@ -118,6 +118,9 @@ public final class TrainCommand implements Callable<Integer> {
                 trainer.train();
             }
             trainer.validate(preprocessed.resolve("gt_segmentations"));
+            if (trainer.hasNextStage()) {
+                trainer.predictNextStage();
+            }
         }
         return 0;
     }

@@ -200,6 +200,9 @@ public final class LocalPipeline {
                             trained++;
                         }
                         trainer.validate(gt);
+                        if (trainer.hasNextStage()) {
+                            trainer.predictNextStage();
+                        }
                     }
                 }
                 Path png = foldDir.resolve("progress.png");

@@ -52,7 +52,8 @@ import org.nnunet.util.MappedNpy;
  * uninterrupted one.
  *
  * <p>Cascade: for {@code 3d_cascade_fullres} this is nnUNetTrainerV2CascadeFullRes ({@link CascadeFullRes} holds
- * what it adds); validating a {@code 3d_lowres} fold also writes its {@code pred_next_stage} predictions.
+ * what it adds); after a {@code 3d_lowres} fold is validated, {@link #predictNextStage} writes the predictions the
+ * cascade trains on.
  */
 public final class NnUNetTrainerV2 implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -253,10 +254,12 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
             dice.append(String.format(" %d: %.4f", c, summary.meanDice(c)));
         }
         log.accept("validation Dice per class (mean over cases):" + dice);
-        if (settings.configuration().equals("3d_lowres") && plans.numStages() > 1) {
-            predictNextStage();
-        }
         return summary;
+    }
+
+    /** 3d_lowres: after validation, v1 run_training predicts the next stage ({@link #predictNextStage}). */
+    public boolean hasNextStage() {
+        return settings.configuration().equals("3d_lowres");
     }
 
     /**
@@ -265,6 +268,9 @@ public final class NnUNetTrainerV2 implements AutoCloseable {
      * {@code TRAINER__PLANS/pred_next_stage}, the input of 3d_cascade_fullres. Leaves model_best's weights loaded.
      */
     public Path predictNextStage() throws IOException {
+        if (!hasNextStage()) {
+            throw new IllegalStateException(settings.configuration() + " has no next stage (only 3d_lowres does)");
+        }
         if (TrainerCheckpoint.exists(foldDir, "model_best")) {
             TrainerCheckpoint.load(foldDir, "model_best", network, manager, null);
         } else {

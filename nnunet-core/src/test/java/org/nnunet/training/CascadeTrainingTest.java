@@ -74,7 +74,8 @@ class CascadeTrainingTest {
 
     @Test
     @Order(2)
-    @DisplayName("3d_lowres fold 0: validation also writes pred_next_stage/<case>_segFromPrevStage.npz at stage 1 shape")
+    @DisplayName("3d_lowres fold 0: after validation, predict_next_stage writes pred_next_stage/<case>_segFromPrevStage.npz"
+            + " at the stage 1 shape")
     void lowresWritesNextStagePredictions() throws IOException {
         Path fold = foldDir("3d_lowres", "nnUNetTrainerV2", 0);
         List<String> val;
@@ -83,6 +84,8 @@ class CascadeTrainingTest {
             val = trainer.split().val();
             EvaluationSummary summary = trainer.validate(preprocessed.resolve("gt_segmentations"));
             assertEquals(val.size(), summary.all().size());
+            assertTrue(trainer.hasNextStage());
+            assertEquals(predNextStage(), trainer.predictNextStage());
         }
         Plans plans = PlansIO.read(preprocessed.resolve(PlansIO.PLANS_3D));
         PreprocessedDataFolder stage1 = PreprocessedDataFolder.stage(preprocessed, plans.dataIdentifier(), 1);
