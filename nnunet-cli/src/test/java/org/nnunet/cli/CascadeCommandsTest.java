@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.nnunet.cropping.CroppedDataFolder;
 import org.nnunet.dataloading.PreviousStageSegmentations;
@@ -36,6 +39,7 @@ import picocli.CommandLine;
  * (1 epoch x 2 iterations), which writes its validation case's pred_next_stage; the held-out cases of the other four
  * lowres folds get their ground truth in pred_next_stage instead of training four more folds.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CascadeCommandsTest {
 
     @TempDir
@@ -132,6 +136,7 @@ class CascadeCommandsTest {
     }
 
     @Test
+    @Order(1)
     @DisplayName("nnUNet_train: the cascade trainer only for 3d_cascade_fullres; without pred_next_stage it names the "
             + "folder; then it trains fold 0 into nnUNetTrainerV2CascadeFullRes__nnUNetPlansv2.1 and predicts")
     void trainAndPredictCascade() throws IOException {
@@ -190,6 +195,26 @@ class CascadeCommandsTest {
         for (String id : new String[] {"tiny_005", "tiny_006"}) {
             assertArrayEquals(NiftiIO.read(out.resolve(id + ".nii.gz")).data(),
                     NiftiIO.read(outL.resolve(id + ".nii.gz")).data(), 0f, id + ": same segmentations with -l");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("nnUNet_pipeline -m 3d_cascade_fullres,3d_lowres: 3d_lowres is handled first; the cascade (first "
+            + "configuration, no model selection with one fold) predicts imagesTs after its lowres model")
+    void pipelineOrdersAndPredictsTheCascade() throws IOException {
+        Path work = dir.resolve("work");
+        Run r = run("pipeline", "-i", dir.resolve("in/Task09_Tiny").toString(), "-o", work.toString(), "-m",
+                "3d_cascade_fullres,3d_lowres", "-f", "0", "--epochs", "1", "--iterations", "2", "--val_iterations",
+                "1", "--disable_tta", "-p", "1");
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        int lowres = r.out().indexOf("== 3d_lowres fold 0: trained, validated");
+        int cascade = r.out().indexOf("== 3d_cascade_fullres fold 0: trained, validated");
+        assertTrue(lowres >= 0 && cascade > lowres, r.out());
+        Path predictions = work.resolve("predictionsTs");
+        for (String id : new String[] {"tiny_005", "tiny_006"}) {
+            assertTrue(Files.isRegularFile(predictions.resolve(id + ".nii.gz")), id);
+            assertTrue(Files.isRegularFile(predictions.resolve("3d_lowres_predictions").resolve(id + ".nii.gz")), id);
         }
     }
 }
