@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.evaluation.Evaluator;
@@ -24,7 +25,6 @@ public final class FoldValidator {
     private final SlidingWindowPredictor predictor;
     private final int[] transposeBackward;
     private final SegmentationExporter exporter;
-
     private final ExtraChannels extraChannels;
 
     /** Network inputs appended to a case's image channels, e.g. the cascade's previous-stage one-hot maps. */
@@ -66,7 +66,7 @@ public final class FoldValidator {
             int[] shape = {s[1], s[2], s[3]};
             if (extraChannels != null) {
                 float[][] extra = extraChannels.forCase(id, shape);
-                float[][] all = java.util.Arrays.copyOf(channels, channels.length + extra.length);
+                float[][] all = Arrays.copyOf(channels, channels.length + extra.length);
                 System.arraycopy(extra, 0, all, channels.length, extra.length);
                 channels = all;
             }

@@ -27,10 +27,7 @@ public final class NpyReader {
 
     public static NpyArray read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Header h = readHeader(ch, file);
-            ByteBuffer raw = readExactly(ch, file, Math.multiplyExact(h.count(), h.type().size))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            return new NpyArray(h.shape(), h.type().toFloats(raw, (int) h.count()));
+            return read(ch, file.toString());
         }
     }
 

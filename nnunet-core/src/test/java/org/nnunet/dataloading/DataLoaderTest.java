@@ -21,6 +21,8 @@ import org.nnunet.augmentation.PatchBatch;
 import org.nnunet.augmentation.Sample;
 import org.nnunet.preprocessing.PreprocessedCase;
 import org.nnunet.preprocessing.PreprocessedDataFolder;
+import org.nnunet.util.LabelNpz;
+import org.nnunet.util.MappedNpy;
 
 class DataLoaderTest {
     static final int[] SHAPE = {20, 30, 25};
@@ -195,5 +197,32 @@ class DataLoaderTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, gen::next);
             assertTrue(e.getMessage().contains("boom"));
         }
+    }
+
+    @Test
+    @DisplayName("DataLoader3D has_prev_stage: seg channel 1 is the previous stage's map cut from the same box, 0-padded")
+    void previousStageSegmentationRidesAlong() throws Exception {
+        int n = SHAPE[0] * SHAPE[1] * SHAPE[2];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            prev[i] = 1 + i % 2; // labels 1 and 2 alternate, so 0 only appears as padding
+        }
+        Path predNextStage = dir.resolve("pred_next_stage");
+        LabelNpz.write(PreviousStageSegmentations.file(predNextStage, "case_1"), SHAPE, prev);
+        Map<String, MappedNpy> maps = PreviousStageSegmentations.unpack(predNextStage, dataset,
+                dir.resolve("segs_prev_stage"));
+        int[] patch = {24, 36, 28};
+        DataLoader loader = new DataLoader(dataset, patch, new int[] {16, 24, 20}, 2, 0.0, 7, maps);
+        for (int trial = 0; trial < 10; trial++) {
+            Sample s = loader.nextBatch().samples().get(0);
+            assertEquals(2, s.seg().length);
+            for (int i = 0; i < s.voxels(); i++) {
+                float d = s.data()[0][i]; // data = voxel index + 1, 0 where padded
+                float expected = d == 0 ? 0 : 1 + ((int) d - 1) % 2;
+                assertEquals(expected, s.seg()[1][i], "voxel " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new DataLoader(dataset, new int[] {30, 25},
+                new int[] {30, 25}, 2, 0.0, 7, maps), "2D has no cascade");
     }
 }
