@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.nnunet.cropping.CroppedDataFolder;
 import org.nnunet.events.EventCodec;
+import org.nnunet.events.FoldTrained;
 import org.nnunet.events.PlansCreated;
 import org.nnunet.events.PreprocessingCompleted;
 import org.nnunet.events.Topics;
@@ -28,10 +29,12 @@ import org.nnunet.service.messaging.InboundEvents;
 import org.nnunet.service.messaging.InboundEvents.Outcome;
 import org.nnunet.storage.ObjectStore;
 import org.nnunet.training.CrossValidationSplits;
+import org.nnunet.training.TrainerSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -40,8 +43,10 @@ import java.util.stream.Stream;
  * under {@code versions/TASK/vN/preprocessed/} -> one {@code PreprocessingCompleted} per configuration, then one
  * {@code TrainingRequested} per configuration x fold, keyed by fold so each fold's events stay ordered.
  *
- * <p>The splits are made here, once per version, so every trainer replica uses the same ones. There is no
- * 3d_cascade_fullres (the trainer has no cascade), so every configuration's folds are requested at once.
+ * <p>The splits are made here, once per version, so every trainer replica uses the same ones. Every configuration's
+ * folds are requested at once, except 3d_cascade_fullres: it trains on the predictions every 3d_lowres fold makes of
+ * its held-out cases (v1 {@code pred_next_stage}), so its folds are requested once {@code FoldTrained} arrived for
+ * every 3d_lowres fold of the version (once per version, also when events are redelivered).
  */
 @ApplicationScoped
 public class PreprocessService {
@@ -65,6 +70,9 @@ public class PreprocessService {
     @Channel("dead-letter")
     MutinyEmitter<String> deadLetters;
 
+    static final String LOWRES = "3d_lowres";
+    static final String CASCADE = TrainerSettings.CASCADE_CONFIGURATION;
+
     private final EventCodec codec = new EventCodec();
     private final EventPublisher publisher = new EventPublisher(codec);
     private InboundEvents inbound;
@@ -78,6 +86,12 @@ public class PreprocessService {
     @Blocking
     public void onPlansCreated(String payload) {
         inbound.handle(Topics.PLANS_CREATED, payload, PlansCreated.class, this::preprocess);
+    }
+
+    @Incoming("fold-trained")
+    @Blocking
+    public void onFoldTrained(String payload) {
+        inbound.handle(Topics.FOLD_TRAINED, payload, FoldTrained.class, this::requestCascadeWhenLowresDone);
     }
 
     private Outcome preprocess(PlansCreated event) throws IOException {
@@ -116,11 +130,9 @@ public class PreprocessService {
                     config.folds());
             store.putBytes(version.trainingPlan(), JSON.writeValueAsBytes(plan));
             for (String configuration : event.configurations()) {
-                for (int fold : config.folds()) {
-                    TrainingRequested request = new TrainingRequested(event.task(), event.datasetVersion(),
-                            event.correlationId(), configuration, fold);
-                    publisher.publish(trainingOut, EventPublisher.foldKey(event.task(), event.datasetVersion(),
-                            configuration, fold), request);
+                if (!configuration.equals(CASCADE)) {
+                    requestFolds(event.task(), event.datasetVersion(), event.correlationId(), configuration,
+                            config.folds());
                 }
             }
             store.putBytes(marker, JSON.writeValueAsBytes(plan));
@@ -130,6 +142,51 @@ public class PreprocessService {
         } finally {
             StoreFolders.deleteQuietly(work);
         }
+    }
+
+    private void requestFolds(String task, String datasetVersion, String correlationId, String configuration,
+                              List<Integer> folds) {
+        for (int fold : folds) {
+            TrainingRequested request = new TrainingRequested(task, datasetVersion, correlationId, configuration, fold);
+            publisher.publish(trainingOut, EventPublisher.foldKey(task, datasetVersion, configuration, fold), request);
+        }
+    }
+
+    /**
+     * A 3d_lowres fold is trained: remember it ({@code cascade/lowres_fold_F}, so a fold whose DONE marker is not
+     * written yet still counts), and when every 3d_lowres fold of the version's training plan is in and the plan
+     * has 3d_cascade_fullres, request its folds once ({@code cascade/requested.json}).
+     */
+    private Outcome requestCascadeWhenLowresDone(FoldTrained event) throws IOException {
+        if (!LOWRES.equals(event.configuration())) {
+            return Outcome.SKIPPED;
+        }
+        VersionLayout version = new VersionLayout(event.task(), event.datasetVersion());
+        String requested = version.root() + "cascade/requested.json";
+        if (store.exists(requested) || !store.exists(version.trainingPlan())) {
+            return Outcome.SKIPPED;
+        }
+        TrainingPlan plan = JSON.readValue(store.getBytes(version.trainingPlan()), TrainingPlan.class);
+        if (!plan.configurations().contains(CASCADE)) {
+            return Outcome.SKIPPED;
+        }
+        store.putBytes(lowresReceived(version, event.fold()), codec.serialize(event));
+        for (int fold : plan.folds()) {
+            if (!store.exists(lowresReceived(version, fold))) {
+                LOG.infof("%s %s: 3d_lowres fold %d trained, waiting for the other folds before %s", event.task(),
+                        event.datasetVersion(), event.fold(), CASCADE);
+                return Outcome.PROCESSED;
+            }
+        }
+        LOG.infof("%s %s: all 3d_lowres folds trained, requesting %s folds %s", event.task(),
+                event.datasetVersion(), CASCADE, plan.folds());
+        requestFolds(event.task(), event.datasetVersion(), event.correlationId(), CASCADE, plan.folds());
+        store.putBytes(requested, JSON.writeValueAsBytes(plan));
+        return Outcome.PROCESSED;
+    }
+
+    private static String lowresReceived(VersionLayout version, int fold) {
+        return version.root() + "cascade/lowres_fold_" + fold;
     }
 
     private static Path local(Path dir, String prefix, String key) throws IOException {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nnunet.events.DeadLetter;
 import org.nnunet.events.EventCodec;
+import org.nnunet.events.FoldTrained;
 import org.nnunet.events.PlansCreated;
 import org.nnunet.events.PreprocessingCompleted;
 import org.nnunet.events.Topics;
@@ -23,6 +24,7 @@ import org.nnunet.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +78,44 @@ class PreprocessFlowTest {
         Thread.sleep(4000);
         assertEquals(2, KafkaTopics.await(Topics.TRAINING_REQUESTED, r -> r.key().startsWith(task + "/"), 3,
                 Duration.ofSeconds(3)).size(), "a redelivered PlansCreated is a no-op");
+    }
+
+    @Test
+    void cascadeFoldsAreRequestedOnceWhenEveryLowresFoldIsTrained() throws Exception {
+        String task = TestTasks.unique("PreCascade");
+        VersionLayout version = new VersionLayout(task, "v1");
+        store.putBytes(version.trainingPlan(), new ObjectMapper().writeValueAsBytes(new TrainingPlan(task, "v1",
+                List.of("3d_fullres", "3d_lowres", "3d_cascade_fullres"), List.of(0, 1))));
+        String cascadeKeys = task + "/v1/3d_cascade_fullres/";
+        sendTrained(task, "3d_fullres", 0);
+        sendTrained(task, "3d_fullres", 1);
+        sendTrained(task, "3d_lowres", 0);
+        Thread.sleep(4000);
+        assertEquals(0, KafkaTopics.await(Topics.TRAINING_REQUESTED, r -> r.key().startsWith(cascadeKeys), 1,
+                Duration.ofSeconds(2)).size(), "one 3d_lowres fold of two is not enough");
+
+        sendTrained(task, "3d_lowres", 1);
+        List<ConsumerRecord<String, String>> requests = KafkaTopics.await(Topics.TRAINING_REQUESTED,
+                r -> r.key().startsWith(cascadeKeys), 2, Duration.ofSeconds(30));
+        assertEquals(2, requests.size());
+        for (int f = 0; f < 2; f++) {
+            TrainingRequested request = codec.deserialize(requests.get(f).value().getBytes(StandardCharsets.UTF_8),
+                    TrainingRequested.class);
+            assertEquals("3d_cascade_fullres", request.configuration());
+            assertEquals(f, request.fold());
+        }
+
+        sendTrained(task, "3d_lowres", 1);
+        Thread.sleep(4000);
+        assertEquals(2, KafkaTopics.await(Topics.TRAINING_REQUESTED, r -> r.key().startsWith(cascadeKeys), 3,
+                Duration.ofSeconds(2)).size(), "a redelivered FoldTrained requests nothing more");
+    }
+
+    private void sendTrained(String task, String configuration, int fold) throws Exception {
+        FoldTrained trained = new FoldTrained(task, "v1", "corr-" + task, configuration, fold,
+                Map.of("mean_dice", 0.5), "versions/" + task + "/v1/results/" + configuration + "/fold_" + fold + "/m");
+        KafkaTopics.send(Topics.FOLD_TRAINED, task + "/v1/" + configuration + "/fold_" + fold,
+                new String(codec.serialize(trained), StandardCharsets.UTF_8));
     }
 
     @Test
