@@ -17,8 +17,8 @@ final class MirroredTilePredictor {
     /**
      * Input voxels per forward pass when the group size is automatic. Measured on Hippocampus 3d_fullres (patch
      * 40x56x40 = 89,600 voxels, docs/performance.md "Prediction"): each copy in a pass adds about 270 MB of
-     * activations, and grouping saves CPU (8 copies one by one cost 1.9x the CPU of one batch of 8, groups of 4
-     * 1.2x). 400,000 gives Hippocampus groups of 4 (1.5 GB peak instead of 2.5 GB for 8) and patches from 400,000
+     * activations, and grouping saves CPU (8 copies one by one cost 1.5-1.9x the CPU of one batch of 8, groups of 4
+     * 1.0-1.2x). 400,000 gives Hippocampus groups of 4 (1.5 GB peak instead of 2.5 GB for 8) and patches from 400,000
      * voxels up one copy per pass, as v1, where a pass is large enough to keep the cores busy by itself.
      */
     static final int VOXELS_PER_PASS = 400_000;
