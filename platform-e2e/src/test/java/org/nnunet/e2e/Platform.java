@@ -71,8 +71,8 @@ final class Platform implements AutoCloseable {
     }
 
     /**
-     * Creates the bucket and starts the services with {@code folds} per configuration ({@code nnunet.preprocess.folds})
-     * and the given configurations planned; waits until all are ready.
+     * Creates the bucket and starts the services with {@code folds} per configuration ({@code nnunet.preprocess.folds}),
+     * 3d_fullres and (if {@code plan2d}) 2d planned; waits until all are ready.
      */
     void start(String folds, boolean plan2d) throws IOException, InterruptedException {
         MinioObjectStore.connect(System.getProperty("nnunet.s3.endpoint"), System.getProperty("nnunet.s3.access-key"),
