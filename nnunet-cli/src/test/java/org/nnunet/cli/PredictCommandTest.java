@@ -10,13 +10,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nnunet.evaluation.LabelVolume;
 import org.nnunet.image.ImageGeometry;
 import org.nnunet.image.Volume;
+import org.nnunet.inference.ModelPredictor;
 import org.nnunet.inference.SoftmaxFiles;
 import org.nnunet.inference.SoftmaxVolume;
 import org.nnunet.nifti.NiftiDataType;
@@ -112,6 +115,37 @@ class PredictCommandTest {
                 "-f", "0");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(2, filesIn(out));
+    }
+
+    @Test
+    @DisplayName("predict_cases has one path: a case read from files (nnUNet_predict) and the same case as in-memory"
+            + " volumes (the inference service) give the same segmentation and softmax")
+    void filesAndInMemoryVolumesAgree() throws IOException {
+        Path out = dir.resolve("pred_files");
+        Run r = run("predict", "-i", imagesTs().toString(), "-o", out.toString(), "-t", "9", "-m", "3d_fullres",
+                "--disable_tta", "--save_npz");
+        assertEquals(0, r.exitCode(), r.err());
+        Path modelFolder = dir.resolve("res/nnUNet/3d_fullres/Task009_Tiny/nnUNetTrainerV2__nnUNetPlansv2.1");
+        ModelPredictor.Options options = new ModelPredictor.Options(List.of(0), "model_final_checkpoint", 0.5, false,
+                true, true);
+        try (ModelPredictor p = ModelPredictor.fromModelFolder(dir.resolve("pre/Task009_Tiny"), "3d_fullres",
+                modelFolder, options, line -> { })) {
+            assertEquals(List.of(0), p.folds());
+            for (String id : new String[] {"tiny_005", "tiny_006"}) {
+                Volume image = NiftiIO.read(imagesTs().resolve(id + "_0000.nii.gz"));
+                Path memory = dir.resolve("pred_memory/" + id + ".nii.gz");
+                LabelVolume inMemory = p.predict(id, List.of(image), memory);
+                Volume fromFiles = NiftiIO.read(out.resolve(id + ".nii.gz"));
+                assertArrayEquals(fromFiles.shape(), inMemory.shape());
+                for (int i = 0; i < inMemory.labels().length; i++) {
+                    assertEquals(fromFiles.data()[i], inMemory.labels()[i], id + " voxel " + i);
+                }
+                // the softmax too, which varies voxel by voxel even where a weak model predicts background only
+                SoftmaxVolume a = SoftmaxFiles.read(out.resolve(id + ".npz"));
+                SoftmaxVolume b = SoftmaxFiles.read(memory.resolveSibling(id + ".npz"));
+                assertArrayEquals(a.data(), b.data(), 0f, id + " softmax");
+            }
+        }
     }
 
     @Test

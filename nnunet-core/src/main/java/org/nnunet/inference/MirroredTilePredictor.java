@@ -9,11 +9,20 @@ import java.util.List;
  * flipped on the input, the softmax of the output flipped back and added with weight {@code 1 / 2^len(axes)}, in v1's
  * order (none, last axis, second-to-last, both, first, ...).
  *
- * <p>Memory: v1 runs the copies one after another; we run them in groups of {@code mirrorBatch} forward passes (1 =
+ * <p>Memory: v1 runs the copies one after another; we run them in groups of {@code mirrorBatch} per forward pass (1 =
  * v1), so the network's activations exist for at most that many copies at once, and add each copy's softmax straight
  * into the one result array, read through the flip (no flipped copy of the output).
  */
 final class MirroredTilePredictor {
+    /**
+     * Input voxels per forward pass when the group size is automatic. Measured on Hippocampus 3d_fullres (patch
+     * 40x56x40 = 89,600 voxels, docs/performance.md "Prediction"): each copy in a pass adds about 270 MB of
+     * activations, and grouping saves CPU (8 copies one by one cost 1.5-1.9x the CPU of one batch of 8, groups of 4
+     * 1.0-1.2x). 400,000 gives Hippocampus groups of 4 (1.5 GB peak instead of 2.5 GB for 8) and patches from 400,000
+     * voxels up one copy per pass, as v1, where a pass is large enough to keep the cores busy by itself.
+     */
+    static final int VOXELS_PER_PASS = 400_000;
+
     private final PatchPredictor network;
     private final int[] netPatch;
     /** The tile as 3D (a 2D patch gets a leading 1). */
@@ -57,8 +66,13 @@ final class MirroredTilePredictor {
         this.weight = 1f / flips.size();
     }
 
-    int copies() {
-        return flips.size();
+    /** The automatic group size for a network patch: as many copies as fit {@link #VOXELS_PER_PASS}, 1 to 8. */
+    static int copiesPerPass(int[] netPatch) {
+        long voxels = 1;
+        for (int s : netPatch) {
+            voxels *= s;
+        }
+        return (int) Math.max(1, Math.min(8, VOXELS_PER_PASS / voxels));
     }
 
     /** @return softmax {@code [classes, tile]} averaged over the mirrored copies, in the unflipped frame */

@@ -45,8 +45,8 @@ import org.nnunet.training.TrainedNetwork;
 public final class ModelPredictor implements CaseSegmenter {
 
     /**
-     * JVM system property: mirrored copies per forward pass (default
-     * {@link SlidingWindowPredictor.Settings#DEFAULT_MIRROR_BATCH}); more trades memory for fewer, larger passes.
+     * JVM system property: mirrored copies of a tile per forward pass (1 = v1; default: chosen from the patch size,
+     * {@link SlidingWindowPredictor.Settings#AUTO_MIRROR_BATCH}); more copies trade memory for less CPU.
      */
     public static final String MIRROR_BATCH_PROPERTY = "nnunet.mirror_batch";
 
@@ -101,7 +101,7 @@ public final class ModelPredictor implements CaseSegmenter {
         int[] mirrorAxes = AugmentationParameters.nnUNetTrainerV2(patch, dummy2D, null).mirrorAxes();
         SlidingWindowPredictor.Settings settings = new SlidingWindowPredictor.Settings(options.stepSize(), true,
                 options.tta(), mirrorAxes,
-                Integer.getInteger(MIRROR_BATCH_PROPERTY, SlidingWindowPredictor.Settings.DEFAULT_MIRROR_BATCH));
+                Integer.getInteger(MIRROR_BATCH_PROPERTY, SlidingWindowPredictor.Settings.AUTO_MIRROR_BATCH));
         this.manager = NDManager.newBaseManager(device);
         try {
             List<SlidingWindowPredictor> perFold = new ArrayList<>();

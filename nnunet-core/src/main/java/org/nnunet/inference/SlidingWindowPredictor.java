@@ -23,26 +23,24 @@ public final class SlidingWindowPredictor {
      * @param useGaussian Gaussian tile weighting (v1 default true), else uniform
      * @param mirroring   mirroring test-time augmentation (v1 {@code do_mirroring}, default true)
      * @param mirrorAxes  network axes to mirror: (0, 1, 2) for 3D, (0, 1) for 2D in v1
-     * @param mirrorBatch mirrored copies of a tile per forward pass (1 = v1, one after another); bounds the network's
-     *                    activation memory, see {@link #DEFAULT_MIRROR_BATCH}
+     * @param mirrorBatch mirrored copies of a tile per forward pass (1 = v1, one after another), or
+     *                    {@link #AUTO_MIRROR_BATCH}: as many as fit {@link MirroredTilePredictor#VOXELS_PER_PASS}
      */
     public record Settings(double stepSize, boolean useGaussian, boolean mirroring, int[] mirrorAxes,
                            int mirrorBatch) {
-        /**
-         * Copies per forward pass unless chosen: 1, as v1. Measured on Hippocampus (docs/performance.md,
-         * "Prediction"): batching all 8 copies was no faster on CPU and multiplied the peak memory.
-         */
-        public static final int DEFAULT_MIRROR_BATCH = 1;
+        /** Copies per forward pass chosen from the patch size (the default). */
+        public static final int AUTO_MIRROR_BATCH = 0;
 
         public Settings {
             mirrorAxes = mirrorAxes.clone();
-            if (mirrorBatch < 1) {
-                throw new IllegalArgumentException("mirror batch must be at least 1, got " + mirrorBatch);
+            if (mirrorBatch < 0) {
+                throw new IllegalArgumentException("mirror batch must be positive (or 0: automatic), got "
+                        + mirrorBatch);
             }
         }
 
         public Settings(double stepSize, boolean useGaussian, boolean mirroring, int[] mirrorAxes) {
-            this(stepSize, useGaussian, mirroring, mirrorAxes, DEFAULT_MIRROR_BATCH);
+            this(stepSize, useGaussian, mirroring, mirrorAxes, AUTO_MIRROR_BATCH);
         }
 
         /** v1 defaults for a network with {@code dims} spatial dimensions. */
@@ -71,7 +69,9 @@ public final class SlidingWindowPredictor {
         this.patchSize = patchSize.clone();
         this.settings = settings;
         this.tilePredictor = new MirroredTilePredictor(network, patchSize,
-                settings.mirroring() ? settings.mirrorAxes() : new int[0], settings.mirrorBatch());
+                settings.mirroring() ? settings.mirrorAxes() : new int[0],
+                settings.mirrorBatch() == Settings.AUTO_MIRROR_BATCH
+                        ? MirroredTilePredictor.copiesPerPass(patchSize) : settings.mirrorBatch());
         int p = 1;
         for (int s : patchSize) {
             p *= s;

@@ -111,6 +111,21 @@ class MirroredTilePredictorTest {
     }
 
     @Test
+    @DisplayName("Automatic group size: Hippocampus 3d patch 4 copies per pass, large patches 1 (as v1), small 2d all")
+    void automaticGroupSize() {
+        assertEquals(4, MirroredTilePredictor.copiesPerPass(new int[] {40, 56, 40}));
+        assertEquals(1, MirroredTilePredictor.copiesPerPass(new int[] {128, 128, 128}));
+        assertEquals(1, MirroredTilePredictor.copiesPerPass(new int[] {80, 192, 160}));
+        assertEquals(8, MirroredTilePredictor.copiesPerPass(new int[] {56, 40}));
+        assertEquals(1, MirroredTilePredictor.copiesPerPass(new int[] {512, 512}));
+        // wired as the default of the sliding window: one 40x56x40 tile, 8 copies in 2 passes of 4
+        CountingNet net = new CountingNet(new SlidingWindowPredictorTest.VoxelwisePredictor(2));
+        new SlidingWindowPredictor(net, new int[] {40, 56, 40}, SlidingWindowPredictor.Settings.defaults(3))
+                .predict(new float[][] {tile(40 * 56 * 40)}, new int[] {40, 56, 40});
+        assertEquals(List.of(4, 4), net.batchSizes);
+    }
+
+    @Test
     @DisplayName("Generic_UNet: one copy per pass (v1) and all 8 in one batch agree within float tolerance")
     void realNetworkOneByOneEqualsOneBatch() {
         int[] patch = {8, 8, 8};
