@@ -50,7 +50,7 @@ final class ModelBuilder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A model selection's result and the folder holding its ensembles' postprocessing plans. */
-    private record Selection(ModelSelection.Result result, Path ensembles) {
+    record Selection(ModelSelection.Result result, Path ensembles) {
     }
 
     private final ObjectStore store;
@@ -193,8 +193,8 @@ final class ModelBuilder {
     }
 
     /** The winning pair: both configurations' fold checkpoints and plans, the ensemble's postprocessing. */
-    private ModelPackage.Manifest buildEnsemble(VersionLayout version, Selection selected,
-                                                Map<String, Map<Integer, FoldTrained>> folds, Path work)
+    ModelPackage.Manifest buildEnsemble(VersionLayout version, Selection selected,
+                                        Map<String, Map<Integer, FoldTrained>> folds, Path work)
             throws IOException {
         ModelSelection.Result selection = selected.result();
         String name = selection.best();
