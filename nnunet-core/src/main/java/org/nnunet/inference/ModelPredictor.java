@@ -46,7 +46,7 @@ import org.nnunet.training.TrainedNetwork;
  * <p>Two ways to build one: {@link #fromModelFolder} ({@code nnUNet_predict}, v1 {@code predict_from_folder}) and
  * {@link #fromPackage} (the inference service, a downloaded {@link ModelPackage}).
  */
-public final class ModelPredictor implements AutoCloseable {
+public final class ModelPredictor implements CaseSegmenter {
 
     /**
      * JVM system property: mirrored copies of a tile per forward pass (1 = v1; default: chosen from the patch size,
@@ -185,6 +185,7 @@ public final class ModelPredictor implements AutoCloseable {
         return plans;
     }
 
+    @Override
     public int numModalities() {
         return plans.numModalities();
     }
@@ -281,6 +282,7 @@ public final class ModelPredictor implements AutoCloseable {
      *
      * @param modalities one volume per modality ({@code _0000}, {@code _0001}, ...), same shape
      */
+    @Override
     public LabelVolume predict(String caseId, List<Volume> modalities, Path niftiFile) throws IOException {
         if (modalities.size() != plans.numModalities()) {
             throw new IllegalArgumentException("case " + caseId + " has " + modalities.size()

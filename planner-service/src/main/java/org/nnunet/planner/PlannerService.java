@@ -65,7 +65,13 @@ public class PlannerService {
     void init() {
         inbound = new InboundEvents("planner-service", codec, deadLetters, meters);
         versions = new DatasetVersions(store, config.rawPrefix());
-        debouncer = new UploadDebouncer(config.debounce(), this::cutVersion);
+        debouncer = new UploadDebouncer(store, config.debounce(), this::cutVersion);
+        try {
+            debouncer.rearm();
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "cannot re-arm pending uploads from %s: they wait for the next upload of their task",
+                    store.location());
+        }
     }
 
     @PreDestroy

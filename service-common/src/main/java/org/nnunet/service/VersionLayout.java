@@ -12,6 +12,7 @@ import org.nnunet.training.TrainerSettings;
  * versions/TASK/vN/preprocessed/...        nnUNet_preprocessed/TASK (plans, splits, stage folders, gt_segmentations)
  * versions/TASK/vN/training.json           configurations x folds requested (the ensemble waits for all of them)
  * versions/TASK/vN/results/CONFIG/nnUNetTrainerV2__nnUNetPlansv2.1/fold_F/   checkpoints, validation, DONE, LEASE
+ * versions/TASK/upload-pending.json        the planner's debounce timer of a burst of uploads not yet versioned
  * models/TASK/vN/...                       the published model; models/TASK/PROMOTED points to the served one
  * </pre>
  */
@@ -22,6 +23,11 @@ public record VersionLayout(String task, String version) {
 
     public static String versionsOf(String task) {
         return VERSIONS + task + "/";
+    }
+
+    /** Marker of uploads of {@code task} waiting for their quiet period to end (planner's UploadDebouncer). */
+    public static String pendingUpload(String task) {
+        return versionsOf(task) + "upload-pending.json";
     }
 
     public static String promotedKey(String task) {

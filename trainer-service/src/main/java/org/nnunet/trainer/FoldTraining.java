@@ -63,7 +63,7 @@ final class FoldTraining {
             downloadCheckpoint(foldPrefix, LATEST, foldDir);
             TrainerSettings settings = new TrainerSettings(configuration, fold, config.epochs(), config.iterations(),
                     config.validationBatches(), config.saveEvery(), config.dataWorkers(), config.seed(),
-                    config.device(), false);
+                    config.device(), config.saveSoftmax());
             try (NnUNetTrainerV2 trainer = new NnUNetTrainerV2(settings, preprocessed, foldDir, LOG::info)) {
                 int resumedFrom = 0;
                 if (TrainerCheckpoint.exists(foldDir, LATEST)) {

@@ -37,6 +37,13 @@ public interface TrainerConfig {
     @WithDefault("12345")
     long seed();
 
+    /**
+     * Keep the validation softmax next to the validation predictions (v1 {@code nnUNet_train --npz}): the ensemble
+     * service needs it to score ensembles of configurations.
+     */
+    @WithDefault("true")
+    boolean saveSoftmax();
+
     /** How long a fold lease lasts without renewal (renewed after every epoch). */
     @WithDefault("30m")
     Duration leaseDuration();

@@ -37,6 +37,7 @@ class FoldTrainingStopResumeTest {
             public int dataWorkers() { return 1; }
             public String device() { return "cpu"; }
             public long seed() { return 12345; }
+            public boolean saveSoftmax() { return false; }
             public Duration leaseDuration() { return Duration.ofMinutes(1); }
             public Duration leasePoll() { return Duration.ofSeconds(1); }
             public Duration stopWait() { return Duration.ofSeconds(1); }

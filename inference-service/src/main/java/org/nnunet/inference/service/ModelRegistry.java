@@ -5,6 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.nnunet.ensembling.EnsemblePredictor;
+import org.nnunet.inference.CaseSegmenter;
+import org.nnunet.inference.EnsemblePackage;
 import org.nnunet.inference.ModelPackage;
 import org.nnunet.inference.ModelPredictor;
 import org.nnunet.network.NetworkDevice;
@@ -42,7 +45,7 @@ public class ModelRegistry {
             this.model = model;
         }
 
-        public ModelPredictor predictor() {
+        public CaseSegmenter predictor() {
             return model.predictor();
         }
 
@@ -110,9 +113,7 @@ public class ModelRegistry {
             Path dir = config.workDir().resolve("models").resolve(task).resolve(version + "-" + UUID.randomUUID());
             ServedModel loaded;
             try {
-                ModelPackage.Local local = ModelPackage.download(store, task, version, dir);
-                loaded = new ServedModel(ModelPredictor.fromPackage(local, NetworkDevice.fromConfig(config.device())),
-                        local.manifest(), dir);
+                loaded = load(task, version, dir);
             } catch (IOException | RuntimeException e) {
                 ServedModel.deleteTree(dir);
                 throw e;
@@ -132,6 +133,19 @@ public class ModelRegistry {
             LOG.errorf("cannot load the promoted model of %s: %s", task, message);
             return Optional.ofNullable(served(task)).map(m -> m.manifest().version());
         }
+    }
+
+    /** Downloads and loads a package: one configuration's folds, or an ensemble of configurations. */
+    private ServedModel load(String task, String version, Path dir) throws IOException {
+        var device = NetworkDevice.fromConfig(config.device());
+        ModelPackage.Manifest manifest = ModelPackage.readManifest(store, task, version);
+        if (EnsemblePackage.isEnsemble(manifest)) {
+            EnsemblePackage.Local local = EnsemblePackage.download(store, task, version, dir);
+            return new ServedModel(EnsemblePredictor.load(local, device, dir.resolve("scratch")), local.manifest(),
+                    dir);
+        }
+        ModelPackage.Local local = ModelPackage.download(store, task, version, dir);
+        return new ServedModel(ModelPredictor.fromPackage(local, device), local.manifest(), dir);
     }
 
     /** A hold on the task's current model, or 404 when it has none. */

@@ -2,7 +2,7 @@ package org.nnunet.inference.service;
 
 import org.jboss.logging.Logger;
 import org.nnunet.inference.ModelPackage;
-import org.nnunet.inference.ModelPredictor;
+import org.nnunet.inference.CaseSegmenter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,19 +22,19 @@ final class ServedModel {
 
     private static final Logger LOG = Logger.getLogger(ServedModel.class);
 
-    private final ModelPredictor predictor;
+    private final CaseSegmenter predictor;
     private final ModelPackage.Manifest manifest;
     private final Path dir;
     private final Instant loadedAt = Instant.now();
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ServedModel(ModelPredictor predictor, ModelPackage.Manifest manifest, Path dir) {
+    ServedModel(CaseSegmenter predictor, ModelPackage.Manifest manifest, Path dir) {
         this.predictor = predictor;
         this.manifest = manifest;
         this.dir = dir;
     }
 
-    ModelPredictor predictor() {
+    CaseSegmenter predictor() {
         return predictor;
     }
 
