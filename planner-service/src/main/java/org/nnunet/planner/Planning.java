@@ -75,10 +75,12 @@ final class Planning {
     }
 
     /**
-     * The 3D configurations v1 would train: 3d_fullres, plus 3d_lowres when the plans have a low-resolution stage
-     * (3d_cascade_fullres is left out: the trainer has no cascade yet).
+     * The 3D configurations v1 would train (nnUNet_plan_and_preprocess / the v1 README): 3d_fullres, plus 3d_lowres
+     * and 3d_cascade_fullres when the plans have a low-resolution stage. The preprocess service requests the
+     * cascade's folds only once every 3d_lowres fold is trained (it trains on their {@code pred_next_stage}).
      */
     static List<String> configurations3d(Plans plans) {
-        return plans.numStages() > 1 ? List.of("3d_fullres", "3d_lowres") : List.of("3d_fullres");
+        return plans.numStages() > 1 ? List.of("3d_fullres", "3d_lowres", "3d_cascade_fullres")
+                : List.of("3d_fullres");
     }
 }

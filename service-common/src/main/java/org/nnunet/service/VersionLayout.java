@@ -1,5 +1,6 @@
 package org.nnunet.service;
 
+import org.nnunet.dataloading.PreviousStageSegmentations;
 import org.nnunet.training.TrainerSettings;
 
 /**
@@ -12,6 +13,8 @@ import org.nnunet.training.TrainerSettings;
  * versions/TASK/vN/preprocessed/...        nnUNet_preprocessed/TASK (plans, splits, stage folders, gt_segmentations)
  * versions/TASK/vN/training.json           configurations x folds requested (the ensemble waits for all of them)
  * versions/TASK/vN/results/CONFIG/nnUNetTrainerV2__nnUNetPlansv2.1/fold_F/   checkpoints, validation, DONE, LEASE
+ * versions/TASK/vN/results/3d_lowres/nnUNetTrainerV2__nnUNetPlansv2.1/pred_next_stage/   the cascade's input
+ * versions/TASK/vN/results/3d_cascade_fullres/nnUNetTrainerV2CascadeFullRes__nnUNetPlansv2.1/fold_F/
  * versions/TASK/upload-pending.json        the planner's debounce timer of a burst of uploads not yet versioned
  * models/TASK/vN/...                       the published model; models/TASK/PROMOTED points to the served one
  * </pre>
@@ -70,9 +73,16 @@ public record VersionLayout(String task, String version) {
         return root() + "training.json";
     }
 
+    /** {@code TRAINER__PLANS/} of the configuration: nnUNetTrainerV2CascadeFullRes for 3d_cascade_fullres. */
     public String trainerOutput(String configuration) {
-        return root() + "results/" + configuration + "/" + TrainerSettings.TRAINER_NAME + "__"
-                + TrainerSettings.PLANS_IDENTIFIER + "/";
+        String trainer = TrainerSettings.CASCADE_CONFIGURATION.equals(configuration)
+                ? TrainerSettings.CASCADE_TRAINER_NAME : TrainerSettings.TRAINER_NAME;
+        return root() + "results/" + configuration + "/" + trainer + "__" + TrainerSettings.PLANS_IDENTIFIER + "/";
+    }
+
+    /** The 3d_lowres folds' {@code pred_next_stage/<case>_segFromPrevStage.npz}, what 3d_cascade_fullres trains on. */
+    public String nextStagePredictions() {
+        return trainerOutput("3d_lowres") + PreviousStageSegmentations.FOLDER + "/";
     }
 
     public String fold(String configuration, int fold) {

@@ -1,6 +1,7 @@
 package org.nnunet.trainer;
 
 import org.jboss.logging.Logger;
+import org.nnunet.dataloading.PreviousStageSegmentations;
 import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.planning.Plans;
 import org.nnunet.planning.PlansIO;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -29,6 +31,9 @@ import java.util.function.IntConsumer;
  * and any {@code model_latest} the store already has for the fold (so a crashed or rebalanced training resumes from
  * its last uploaded checkpoint), uploads {@code model_latest} whenever the trainer writes it, and finally uploads
  * the whole fold folder (final checkpoint, validation_raw with its summary.json).
+ *
+ * <p>The cascade, as {@code nnUNet_train} runs it: a 3d_lowres fold then predicts its held-out cases for the next
+ * stage and uploads them; a 3d_cascade_fullres fold downloads all of them and trains nnUNetTrainerV2CascadeFullRes.
  */
 final class FoldTraining {
 
@@ -64,7 +69,9 @@ final class FoldTraining {
             TrainerSettings settings = new TrainerSettings(configuration, fold, config.epochs(), config.iterations(),
                     config.validationBatches(), config.saveEvery(), config.dataWorkers(), config.seed(),
                     config.device(), config.saveSoftmax());
-            try (NnUNetTrainerV2 trainer = new NnUNetTrainerV2(settings, preprocessed, foldDir, LOG::info)) {
+            Path previousStage = settings.isCascade() ? downloadNextStagePredictions(version, work) : null;
+            try (NnUNetTrainerV2 trainer = new NnUNetTrainerV2(settings, preprocessed, foldDir, previousStage,
+                    LOG::info)) {
                 int resumedFrom = 0;
                 if (TrainerCheckpoint.exists(foldDir, LATEST)) {
                     trainer.loadLatestCheckpoint();
@@ -83,6 +90,9 @@ final class FoldTraining {
                 }
                 EvaluationSummary summary = trainer.validate(preprocessed.resolve("gt_segmentations"));
                 int classes = trainer.network().architecture().numClasses();
+                if (trainer.hasNextStage()) {
+                    uploadNextStagePredictions(trainer.predictNextStage(), version);
+                }
                 StoreFolders.upload(store, foldDir, foldPrefix);
                 return new Result(metrics(summary, classes), foldPrefix + "model_final_checkpoint.model", resumedFrom);
             }
@@ -104,7 +114,36 @@ final class FoldTraining {
         return metrics;
     }
 
-    /** Top-level files (plans, dataset.json, splits), the configuration's stage folder and gt_segmentations. */
+    /**
+     * v1 run_training after a 3d_lowres fold's validation ({@code predict_next_stage}): the fold's held-out cases,
+     * one {@code <case>_segFromPrevStage.npz} each, go to {@link VersionLayout#nextStagePredictions}. Each object is
+     * put whole and a redelivered fold writes the same keys again, so the step is atomic per case and idempotent;
+     * it runs before the fold's DONE, so a fold counted as trained has its predictions in the store.
+     */
+    private void uploadNextStagePredictions(Path folder, VersionLayout version) throws IOException {
+        List<String> keys = StoreFolders.upload(store, folder, version.nextStagePredictions());
+        LOG.infof("uploaded %d next-stage predictions to %s", keys.size(), version.nextStagePredictions());
+    }
+
+    /**
+     * 3d_cascade_fullres: every 3d_lowres fold's {@code pred_next_stage} files; the trainer refuses (naming the
+     * folder and the case) when a case of the split has none, which sends the request to the dead-letter topic.
+     */
+    private Path downloadNextStagePredictions(VersionLayout version, Path work) throws IOException {
+        Path folder = work.resolve("3d_lowres").resolve(PreviousStageSegmentations.FOLDER);
+        int n = StoreFolders.download(store, version.nextStagePredictions(), folder);
+        if (n == 0) {
+            throw new IOException(store.location() + "/" + version.nextStagePredictions() + ": no 3d_lowres "
+                    + "predictions for the next stage; 3d_cascade_fullres needs every 3d_lowres fold trained first");
+        }
+        LOG.infof("downloaded %d 3d_lowres predictions from %s", n, version.nextStagePredictions());
+        return folder;
+    }
+
+    /**
+     * Top-level files (plans, dataset.json, splits), the configuration's stage folder (3d_lowres: also the
+     * full-resolution stage) and gt_segmentations.
+     */
     private void downloadInputs(VersionLayout version, String configuration, Path dir) throws IOException {
         String prefix = version.preprocessed();
         Path plansFile = dir.resolve("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D);
@@ -115,8 +154,14 @@ final class FoldTraining {
             }
         }
         Plans plans = PlansIO.read(plansFile);
-        String stageFolder = plans.dataIdentifier() + "_stage" + plans.stageIndexFor(configuration) + "/";
+        int stage = plans.stageIndexFor(configuration);
+        String stageFolder = plans.dataIdentifier() + "_stage" + stage + "/";
         int n = StoreFolders.download(store, prefix + stageFolder, dir.resolve(stageFolder));
+        if ("3d_lowres".equals(configuration)) {
+            // predict_next_stage resizes each prediction to the case's shape in the full-resolution stage
+            String next = plans.dataIdentifier() + "_stage" + (stage + 1) + "/";
+            n += StoreFolders.download(store, prefix + next, dir.resolve(next));
+        }
         StoreFolders.download(store, prefix + "gt_segmentations/", dir.resolve("gt_segmentations"));
         LOG.infof("downloaded %d objects of %s for %s", n, stageFolder, configuration);
     }

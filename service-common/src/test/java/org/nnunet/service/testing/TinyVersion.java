@@ -4,6 +4,10 @@ import org.nnunet.cropping.CroppedDataFolder;
 import org.nnunet.cropping.RawCase;
 import org.nnunet.dataset.RawDataset;
 import org.nnunet.planning.PlanAndPreprocess;
+import org.nnunet.planning.Plans;
+import org.nnunet.planning.PlansIO;
+import org.nnunet.planning.PreprocessingStep;
+import org.nnunet.planning.StagePlan;
 import org.nnunet.preprocessing.PlansPreprocessing;
 import org.nnunet.service.StoreFolders;
 import org.nnunet.service.VersionLayout;
@@ -32,11 +36,42 @@ public final class TinyVersion {
     }
 
     public static VersionLayout preprocessed(ObjectStore store, String task, int cases) throws IOException {
-        return build(store, task, cases, true);
+        return build(store, task, cases, true, false);
     }
 
-    private static VersionLayout build(ObjectStore store, String task, int cases, boolean preprocess)
-            throws IOException {
+    /**
+     * As {@link #preprocessed}, with 3D plans of two stages (the cascade's): the planner gives such small images one
+     * stage, so the plans are rewritten before preprocessing by {@link #twoStages} (nnunet-core's TwoStageTinyTask).
+     */
+    public static VersionLayout preprocessedTwoStages(ObjectStore store, String task, int cases) throws IOException {
+        return build(store, task, cases, true, true);
+    }
+
+    /**
+     * The planner's one-stage plans with a lowres stage at twice the spacing (patch 8x12x12) in front, and the
+     * full-resolution stage's patch set to the whole 20x24x28 image; two pools each.
+     */
+    public static Plans twoStages(Plans p) {
+        StagePlan full = p.stage(0);
+        int[][] pools = {{2, 2, 2}, {2, 2, 2}};
+        int[][] convs = {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
+        double[] fullSpacing = full.currentSpacing();
+        double[] lowSpacing = {fullSpacing[0] * 2, fullSpacing[1] * 2, fullSpacing[2] * 2};
+        int[] median = full.medianPatientSizeInVoxels();
+        int[] lowMedian = {median[0] / 2, median[1] / 2, median[2] / 2};
+        StagePlan low = new StagePlan(2, new int[] {2, 2, 2}, new int[] {8, 12, 12}, lowMedian, lowSpacing,
+                full.originalSpacing(), false, pools, convs);
+        StagePlan fullSmall = new StagePlan(2, new int[] {2, 2, 2}, TinyTask.SHAPE.clone(), median, fullSpacing,
+                full.originalSpacing(), false, pools, convs);
+        return new Plans(2, p.numModalities(), p.modalities(), p.normalizationSchemes(), p.datasetProperties(),
+                p.listOfNpzFiles(), p.originalSpacings(), p.originalSizes(), p.preprocessedDataFolder(),
+                p.numClasses(), p.allClasses(), p.baseNumFeatures(), p.useMaskForNorm(), p.transposeForward(),
+                p.transposeBackward(), p.dataIdentifier(), Map.of(0, low, 1, fullSmall), p.preprocessorName(),
+                p.convPerStage());
+    }
+
+    private static VersionLayout build(ObjectStore store, String task, int cases, boolean preprocess,
+                                       boolean twoStages) throws IOException {
         VersionLayout version = new VersionLayout(task, "v1");
         Path work = Files.createTempDirectory("tiny-version");
         try {
@@ -49,8 +84,14 @@ public final class TinyVersion {
             dataset.datasetJson().modality().forEach((k, v) -> modalities.put(Integer.parseInt(k), v));
             Path cropped = work.resolve("cropped");
             Path preprocessed = work.resolve("preprocessed");
+            PreprocessingStep preprocessor = !preprocess ? null : !twoStages ? new PlansPreprocessing()
+                    : (plans, croppedDir, out, tl, tf) -> {
+                        Plans two = twoStages(plans);
+                        PlansIO.write(two, out.resolve(PlansIO.PLANS_3D));
+                        new PlansPreprocessing().run(two, croppedDir, out, tl, tf);
+                    };
             new PlanAndPreprocess(rawCases, raw.resolve("dataset.json"), dataset.datasetJson().labels(), modalities,
-                    cropped, preprocessed, 1, 1, true, false).run(preprocess ? new PlansPreprocessing() : null, l -> { });
+                    cropped, preprocessed, 1, 1, true, false).run(preprocessor, l -> { });
             if (preprocess) {
                 CrossValidationSplits.loadOrCreate(preprocessed, new CroppedDataFolder(cropped).caseIds());
             }
