@@ -32,7 +32,7 @@ public final class TinyVersion {
     }
 
     public static VersionLayout planned(ObjectStore store, String task, int cases) throws IOException {
-        return build(store, task, cases, false);
+        return build(store, task, cases, false, false);
     }
 
     public static VersionLayout preprocessed(ObjectStore store, String task, int cases) throws IOException {
