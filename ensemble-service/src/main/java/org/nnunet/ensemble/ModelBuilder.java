@@ -6,8 +6,10 @@ import org.jboss.logging.Logger;
 import org.nnunet.events.FoldTrained;
 import org.nnunet.dataset.NnUNetPaths;
 import org.nnunet.dataset.TaskName;
+import org.nnunet.inference.CascadePackage;
 import org.nnunet.inference.EnsemblePackage;
 import org.nnunet.inference.ModelPackage;
+import org.nnunet.inference.ModelPredictor;
 import org.nnunet.modelselection.ModelSelection;
 import org.nnunet.postprocessing.PostprocessingPlan;
 import org.nnunet.planning.Plans;
@@ -17,6 +19,7 @@ import org.nnunet.service.StoreFolders;
 import org.nnunet.service.VersionLayout;
 import org.nnunet.storage.ObjectInfo;
 import org.nnunet.storage.ObjectStore;
+import org.nnunet.training.TrainerSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,11 +120,18 @@ final class ModelBuilder {
             }
             Path postprocessing = config.postprocessing()
                     ? consolidatedPostprocessing(version, configuration, chosen.keySet(), plansFile, work) : null;
-            writeProvenance(version, configuration, List.of(configuration), folds, metrics);
+            boolean cascade = ModelPredictor.CASCADE.equals(configuration);
+            writeProvenance(version, configuration,
+                    cascade ? List.of(configuration, CascadePackage.LOWRES_CONFIGURATION) : List.of(configuration),
+                    folds, metrics);
             ModelPackage.Manifest manifest = new ModelPackage.Manifest(version.task(), version.version(),
                     configuration, new ArrayList<>(chosen.keySet()), metrics, version.version(),
                     Instant.now().toString());
-            ModelPackage.write(store, manifest, plansFile, postprocessing, foldDirs);
+            if (cascade) {
+                writeCascade(version, manifest, plansFile, postprocessing, foldDirs, folds, work);
+            } else {
+                ModelPackage.write(store, manifest, plansFile, postprocessing, foldDirs);
+            }
             return manifest;
         } finally {
             StoreFolders.deleteQuietly(work);
@@ -137,7 +147,8 @@ final class ModelBuilder {
         provenance.put("dataset_version", version.version());
         provenance.put("correlation_id", folds.get(members.get(0)).values().iterator().next().correlationId());
         provenance.put("configuration", configuration);
-        provenance.put("trainer", "nnUNetTrainerV2__nnUNetPlansv2.1");
+        provenance.put("trainer", (ModelPredictor.CASCADE.equals(configuration) ? TrainerSettings.CASCADE_TRAINER_NAME
+                : TrainerSettings.TRAINER_NAME) + "__" + TrainerSettings.PLANS_IDENTIFIER);
         provenance.put("raw_data", version.raw());
         provenance.put("dataset_manifest", version.manifest());
         provenance.put("fold_checkpoints", members.stream().flatMap(m -> folds.get(m).values().stream())
@@ -229,6 +240,35 @@ final class ModelBuilder {
                 Instant.now().toString());
         EnsemblePackage.write(store, manifest, plansFiles, foldDirs, Files.isRegularFile(pp) ? pp : null);
         return manifest;
+    }
+
+    /**
+     * A winning 3d_cascade_fullres is published with the 3d_lowres folds that predict its input (same folds, same
+     * 3D plans, the lowres folds' own consolidated postprocessing), as {@code nnUNet_predict -m 3d_cascade_fullres}
+     * needs both models.
+     */
+    private void writeCascade(VersionLayout version, ModelPackage.Manifest manifest, Path plansFile,
+                              Path postprocessing, Map<Integer, Path> foldDirs,
+                              Map<String, Map<Integer, FoldTrained>> folds, Path work) throws IOException {
+        String lowres = CascadePackage.LOWRES_CONFIGURATION;
+        Map<Integer, FoldTrained> lowresFolds = folds.getOrDefault(lowres, Map.of());
+        if (!lowresFolds.keySet().containsAll(manifest.folds())) {
+            throw new IOException(version.root() + ": the 3d_cascade_fullres model needs the 3d_lowres folds "
+                    + manifest.folds() + ", trained are " + lowresFolds.keySet());
+        }
+        Path dir = work.resolve("lowres");
+        Map<Integer, Path> lowresDirs = new TreeMap<>();
+        for (int fold : manifest.folds()) {
+            Path foldDir = dir.resolve("fold_" + fold);
+            for (String name : ModelPackage.CHECKPOINT_FILES) {
+                fetch(version.fold(lowres, fold) + name, foldDir.resolve(name));
+            }
+            lowresDirs.put(fold, foldDir);
+        }
+        Path lowresPostprocessing = config.postprocessing()
+                ? consolidatedPostprocessing(version, lowres, manifest.folds(), plansFile, dir) : null;
+        CascadePackage.write(store, manifest, plansFile, postprocessing, foldDirs, plansFile, lowresPostprocessing,
+                lowresDirs);
     }
 
     /** v1 consolidate_folds: validation_raw of every fold into one folder, postprocessing determined on it. */

@@ -284,6 +284,15 @@ public final class ModelPredictor implements CaseSegmenter {
      */
     @Override
     public LabelVolume predict(String caseId, List<Volume> modalities, Path niftiFile) throws IOException {
+        return predict(caseId, modalities, null, niftiFile);
+    }
+
+    /**
+     * As {@link #predict(String, List, Path)}; for 3d_cascade_fullres with the case's 3d_lowres segmentation
+     * {@code lowresSegmentation} (at the input's shape, as the lowres model writes it), null otherwise.
+     */
+    public LabelVolume predict(String caseId, List<Volume> modalities, Volume lowresSegmentation, Path niftiFile)
+            throws IOException {
         if (modalities.size() != plans.numModalities()) {
             throw new IllegalArgumentException("case " + caseId + " has " + modalities.size()
                     + " modalities, the model needs " + plans.numModalities());
@@ -299,12 +308,18 @@ public final class ModelPredictor implements CaseSegmenter {
             channels.add(v.data()); // read only: cropping copies
             names.add(String.format("%s_%04d.nii.gz", caseId, names.size()));
         }
-        if (cascade) {
-            throw new IllegalArgumentException("3d_cascade_fullres needs the 3d_lowres segmentation of case " + caseId
-                    + "; predict it from files with its lowres segmentation");
+        if (cascade != (lowresSegmentation != null)) {
+            throw new IllegalArgumentException(cascade
+                    ? "3d_cascade_fullres needs the 3d_lowres segmentation of case " + caseId
+                    : "case " + caseId + ": a lowres segmentation is input of 3d_cascade_fullres only");
+        }
+        if (cascade && !Arrays.equals(lowresSegmentation.shape(), first.shape())) {
+            throw new IllegalArgumentException("case " + caseId + ": lowres segmentation shape "
+                    + Arrays.toString(lowresSegmentation.shape()) + " differs from the image's "
+                    + Arrays.toString(first.shape()));
         }
         return predict(ImageCropper.crop(caseId, channels, null, first.shape(), first.geometry(), names, null),
-                null, niftiFile);
+                lowresSegmentation, niftiFile);
     }
 
     /**

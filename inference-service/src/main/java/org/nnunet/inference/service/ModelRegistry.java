@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.nnunet.ensembling.EnsemblePredictor;
+import org.nnunet.inference.CascadePackage;
+import org.nnunet.inference.CascadePredictor;
 import org.nnunet.inference.CaseSegmenter;
 import org.nnunet.inference.EnsemblePackage;
 import org.nnunet.inference.ModelPackage;
@@ -135,7 +137,10 @@ public class ModelRegistry {
         }
     }
 
-    /** Downloads and loads a package: one configuration's folds, or an ensemble of configurations. */
+    /**
+     * Downloads and loads a package: one configuration's folds, an ensemble of configurations, or a cascade (its
+     * 3d_lowres folds first, then the 3d_cascade_fullres folds).
+     */
     private ServedModel load(String task, String version, Path dir) throws IOException {
         var device = NetworkDevice.fromConfig(config.device());
         ModelPackage.Manifest manifest = ModelPackage.readManifest(store, task, version);
@@ -143,6 +148,11 @@ public class ModelRegistry {
             EnsemblePackage.Local local = EnsemblePackage.download(store, task, version, dir);
             return new ServedModel(EnsemblePredictor.load(local, device, dir.resolve("scratch")), local.manifest(),
                     dir);
+        }
+        if (CascadePackage.isCascade(manifest)) {
+            CascadePackage.Local local = CascadePackage.download(store, task, version, dir);
+            return new ServedModel(CascadePredictor.load(local, device, dir.resolve("scratch")),
+                    local.cascade().manifest(), dir);
         }
         ModelPackage.Local local = ModelPackage.download(store, task, version, dir);
         return new ServedModel(ModelPredictor.fromPackage(local, device), local.manifest(), dir);
