@@ -103,39 +103,50 @@ final class ModelBuilder {
                 }
                 configuration = selection.result().best();
             }
-            Map<Integer, FoldTrained> chosen = folds.get(configuration);
-            Map<String, Double> metrics = meanMetrics(chosen);
-            LOG.infof("%s %s: best configuration %s (mean Dice %.4f over folds %s)", version.task(),
-                    version.version(), configuration, metrics.get("mean_dice"), chosen.keySet());
-            Path plansFile = work.resolve(ModelPackage.PLANS);
-            fetch(version.preprocessed() + ("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D),
-                    plansFile);
-            Map<Integer, Path> foldDirs = new TreeMap<>();
-            for (int fold : chosen.keySet()) {
-                Path dir = work.resolve("fold_" + fold);
-                for (String name : ModelPackage.CHECKPOINT_FILES) {
-                    fetch(version.fold(configuration, fold) + name, dir.resolve(name));
-                }
-                foldDirs.put(fold, dir);
-            }
-            Path postprocessing = config.postprocessing()
-                    ? consolidatedPostprocessing(version, configuration, chosen.keySet(), plansFile, work) : null;
-            boolean cascade = ModelPredictor.CASCADE.equals(configuration);
-            writeProvenance(version, configuration,
-                    cascade ? List.of(configuration, CascadePackage.LOWRES_CONFIGURATION) : List.of(configuration),
-                    folds, metrics);
-            ModelPackage.Manifest manifest = new ModelPackage.Manifest(version.task(), version.version(),
-                    configuration, new ArrayList<>(chosen.keySet()), metrics, version.version(),
-                    Instant.now().toString());
-            if (cascade) {
-                writeCascade(version, manifest, plansFile, postprocessing, foldDirs, folds, work);
-            } else {
-                ModelPackage.write(store, manifest, plansFile, postprocessing, foldDirs);
-            }
-            return manifest;
+            return buildSingle(version, configuration, folds, work);
         } finally {
             StoreFolders.deleteQuietly(work);
         }
+    }
+
+    /** The chosen configuration's folds (a 3d_cascade_fullres with its 3d_lowres folds) as the model. */
+    ModelPackage.Manifest buildSingle(VersionLayout version, String configuration,
+                                      Map<String, Map<Integer, FoldTrained>> folds, Path work) throws IOException {
+        Map<Integer, FoldTrained> chosen = folds.get(configuration);
+        boolean cascade = ModelPredictor.CASCADE.equals(configuration);
+        Set<Integer> lowresFolds = folds.getOrDefault(CascadePackage.LOWRES_CONFIGURATION, Map.of()).keySet();
+        if (cascade && !lowresFolds.containsAll(chosen.keySet())) {
+            throw new IOException(version.root() + ": the 3d_cascade_fullres model needs the 3d_lowres folds "
+                    + chosen.keySet() + ", trained are " + lowresFolds);
+        }
+        Map<String, Double> metrics = meanMetrics(chosen);
+        LOG.infof("%s %s: best configuration %s (mean Dice %.4f over folds %s)", version.task(),
+                version.version(), configuration, metrics.get("mean_dice"), chosen.keySet());
+        Path plansFile = work.resolve(ModelPackage.PLANS);
+        fetch(version.preprocessed() + ("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D),
+                plansFile);
+        Map<Integer, Path> foldDirs = new TreeMap<>();
+        for (int fold : chosen.keySet()) {
+            Path dir = work.resolve("fold_" + fold);
+            for (String name : ModelPackage.CHECKPOINT_FILES) {
+                fetch(version.fold(configuration, fold) + name, dir.resolve(name));
+            }
+            foldDirs.put(fold, dir);
+        }
+        Path postprocessing = config.postprocessing()
+                ? consolidatedPostprocessing(version, configuration, chosen.keySet(), plansFile, work) : null;
+        writeProvenance(version, configuration,
+                cascade ? List.of(configuration, CascadePackage.LOWRES_CONFIGURATION) : List.of(configuration),
+                folds, metrics);
+        ModelPackage.Manifest manifest = new ModelPackage.Manifest(version.task(), version.version(),
+                configuration, new ArrayList<>(chosen.keySet()), metrics, version.version(),
+                Instant.now().toString());
+        if (cascade) {
+            writeCascade(version, manifest, plansFile, postprocessing, foldDirs, work);
+        } else {
+            ModelPackage.write(store, manifest, plansFile, postprocessing, foldDirs);
+        }
+        return manifest;
     }
 
     /** provenance.json and metrics.json of the package: what it was made from and how it compared. */
@@ -248,14 +259,8 @@ final class ModelBuilder {
      * needs both models.
      */
     private void writeCascade(VersionLayout version, ModelPackage.Manifest manifest, Path plansFile,
-                              Path postprocessing, Map<Integer, Path> foldDirs,
-                              Map<String, Map<Integer, FoldTrained>> folds, Path work) throws IOException {
+                              Path postprocessing, Map<Integer, Path> foldDirs, Path work) throws IOException {
         String lowres = CascadePackage.LOWRES_CONFIGURATION;
-        Map<Integer, FoldTrained> lowresFolds = folds.getOrDefault(lowres, Map.of());
-        if (!lowresFolds.keySet().containsAll(manifest.folds())) {
-            throw new IOException(version.root() + ": the 3d_cascade_fullres model needs the 3d_lowres folds "
-                    + manifest.folds() + ", trained are " + lowresFolds.keySet());
-        }
         Path dir = work.resolve("lowres");
         Map<Integer, Path> lowresDirs = new TreeMap<>();
         for (int fold : manifest.folds()) {
