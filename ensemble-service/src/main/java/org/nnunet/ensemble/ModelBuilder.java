@@ -249,7 +249,20 @@ final class ModelBuilder {
         ModelPackage.Manifest manifest = new ModelPackage.Manifest(version.task(), version.version(), name,
                 new ArrayList<>(folds.get(members.get(0)).keySet()), metrics, version.version(),
                 Instant.now().toString());
-        EnsemblePackage.write(store, manifest, plansFiles, foldDirs, Files.isRegularFile(pp) ? pp : null);
+        Map<Integer, Path> cascadeLowres = null;
+        if (members.contains(ModelPredictor.CASCADE)) {
+            // the cascade member predicts with its 3d_lowres folds' segmentations as input
+            cascadeLowres = new TreeMap<>();
+            for (int fold : manifest.folds()) {
+                Path foldDir = work.resolve("members").resolve(ModelPredictor.CASCADE).resolve("lowres_fold_" + fold);
+                for (String file : ModelPackage.CHECKPOINT_FILES) {
+                    fetch(version.fold(CascadePackage.LOWRES_CONFIGURATION, fold) + file, foldDir.resolve(file));
+                }
+                cascadeLowres.put(fold, foldDir);
+            }
+        }
+        EnsemblePackage.write(store, manifest, plansFiles, foldDirs, Files.isRegularFile(pp) ? pp : null,
+                cascadeLowres);
         return manifest;
     }
 

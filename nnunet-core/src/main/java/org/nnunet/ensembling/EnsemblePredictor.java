@@ -22,18 +22,25 @@ import org.nnunet.postprocessing.PostprocessingPlan;
  * An {@link EnsemblePackage} loaded for prediction, v1's way of predicting with an ensemble of configurations
  * ({@code nnUNet_predict --save_npz} per configuration, then {@code nnUNet_ensemble -pp}): every member predicts the
  * case without postprocessing and keeps its softmax at the input's geometry; the softmax of the members is averaged
- * ({@link SoftmaxEnsembler}), argmax'd, exported and postprocessed with the ensemble's own plan.
+ * ({@link SoftmaxEnsembler}), argmax'd, exported and postprocessed with the ensemble's own plan. A 3d_cascade_fullres
+ * member gets its input from its 3d_lowres folds first, as {@code nnUNet_predict -m 3d_cascade_fullres} does.
  */
 public final class EnsemblePredictor implements CaseSegmenter {
 
     private final List<ModelPredictor> members;
     private final PostprocessingPlan postprocessing;
     private final Path scratch;
+    /** The 3d_lowres folds that give a 3d_cascade_fullres member its input, and that member's index; or null, -1. */
+    private final ModelPredictor cascadeLowres;
+    private final int cascadeMember;
 
-    private EnsemblePredictor(List<ModelPredictor> members, PostprocessingPlan postprocessing, Path scratch) {
+    private EnsemblePredictor(List<ModelPredictor> members, PostprocessingPlan postprocessing, Path scratch,
+                              ModelPredictor cascadeLowres, int cascadeMember) {
         this.members = members;
         this.postprocessing = postprocessing;
         this.scratch = scratch;
+        this.cascadeLowres = cascadeLowres;
+        this.cascadeMember = cascadeMember;
     }
 
     /**
@@ -43,6 +50,7 @@ public final class EnsemblePredictor implements CaseSegmenter {
      */
     public static EnsemblePredictor load(EnsemblePackage.Local pkg, Device device, Path scratch) throws IOException {
         List<ModelPredictor> members = new ArrayList<>();
+        ModelPredictor cascadeLowres = null;
         try {
             for (ModelPackage.Local member : pkg.members().values()) {
                 ModelPackage.Manifest m = member.manifest();
@@ -58,9 +66,21 @@ public final class EnsemblePredictor implements CaseSegmenter {
             }
             PostprocessingPlan pp = pkg.postprocessingFile().isPresent()
                     ? PostprocessingPlan.read(pkg.postprocessingFile().get()) : null;
-            return new EnsemblePredictor(members, pp, Files.createDirectories(scratch));
+            int cascadeMember = List.copyOf(pkg.members().keySet()).indexOf(ModelPredictor.CASCADE);
+            if (cascadeMember >= 0) {
+                // nnUNet_predict -m 3d_cascade_fullres: the member's 3d_lowres model predicts its input first
+                ModelPackage.Local lowres = pkg.cascadeLowres().orElseThrow();
+                if (!Files.isDirectory(lowres.dir())) {
+                    throw new IOException(lowres.dir() + ": the 3d_cascade_fullres member's 3d_lowres folds missing");
+                }
+                cascadeLowres = ModelPredictor.fromPackage(lowres, device);
+            }
+            return new EnsemblePredictor(members, pp, Files.createDirectories(scratch), cascadeLowres, cascadeMember);
         } catch (IOException | RuntimeException e) {
             members.forEach(ModelPredictor::close);
+            if (cascadeLowres != null) {
+                cascadeLowres.close();
+            }
             throw e;
         }
     }
@@ -77,7 +97,13 @@ public final class EnsemblePredictor implements CaseSegmenter {
             List<Path> folders = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
                 Path folder = Files.createDirectories(work.resolve("member_" + i));
-                members.get(i).predict(caseId, modalities, folder.resolve(caseId + ".nii.gz"));
+                if (i == cascadeMember) {
+                    Path lowres = Files.createDirectories(work.resolve("lowres")).resolve(caseId + ".nii.gz");
+                    cascadeLowres.predict(caseId, modalities, lowres);
+                    members.get(i).predict(caseId, modalities, NiftiIO.read(lowres), folder.resolve(caseId + ".nii.gz"));
+                } else {
+                    members.get(i).predict(caseId, modalities, folder.resolve(caseId + ".nii.gz"));
+                }
                 folders.add(folder);
             }
             Path merged = work.resolve("ensembled");
@@ -93,6 +119,9 @@ public final class EnsemblePredictor implements CaseSegmenter {
     @Override
     public void close() {
         members.forEach(ModelPredictor::close);
+        if (cascadeLowres != null) {
+            cascadeLowres.close();
+        }
     }
 
     private static void deleteTree(Path dir) {

@@ -24,6 +24,7 @@ import org.nnunet.storage.ObjectStore;
  * models/TASK/vN/postprocessing.json                determined on the ensembled cross-validation (optional)
  * models/TASK/vN/members/CONFIG/plans.json          the member's plans
  * models/TASK/vN/members/CONFIG/fold_F/model_final_checkpoint.model(.json, .optimizer)
+ * models/TASK/vN/members/3d_cascade_fullres/lowres/fold_F/...   a cascade member's 3d_lowres folds (its input)
  * </pre>
  * Promotion and version listing are {@link ModelPackage}'s.
  */
@@ -38,6 +39,19 @@ public final class EnsemblePackage {
         public Optional<Path> postprocessingFile() {
             Path p = dir.resolve(ModelPackage.POSTPROCESSING);
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        }
+
+        /** The 3d_lowres folds of a 3d_cascade_fullres member (same plans), if the ensemble has one. */
+        public Optional<ModelPackage.Local> cascadeLowres() {
+            ModelPackage.Local cascade = members.get(ModelPredictor.CASCADE);
+            if (cascade == null) {
+                return Optional.empty();
+            }
+            ModelPackage.Manifest m = cascade.manifest();
+            Path lowres = cascade.dir().resolve(CascadePackage.LOWRES);
+            return Optional.of(new ModelPackage.Local(new ModelPackage.Manifest(m.task(), m.version(),
+                    CascadePackage.LOWRES_CONFIGURATION, m.folds(), Map.of(), m.datasetVersion(), m.createdAt()),
+                    lowres));
         }
     }
 
@@ -70,7 +84,22 @@ public final class EnsemblePackage {
      */
     public static String write(ObjectStore store, ModelPackage.Manifest manifest, Map<String, Path> plansFiles,
                                Map<String, Map<Integer, Path>> foldDirs, Path postprocessingFile) throws IOException {
+        return write(store, manifest, plansFiles, foldDirs, postprocessingFile, null);
+    }
+
+    /**
+     * As {@link #write(ObjectStore, ModelPackage.Manifest, Map, Map, Path)}; an ensemble with a 3d_cascade_fullres
+     * member also needs that member's input model, {@code cascadeLowresFolds} (fold -> 3d_lowres fold folder).
+     */
+    public static String write(ObjectStore store, ModelPackage.Manifest manifest, Map<String, Path> plansFiles,
+                               Map<String, Map<Integer, Path>> foldDirs, Path postprocessingFile,
+                               Map<Integer, Path> cascadeLowresFolds) throws IOException {
         List<String> members = members(manifest.configuration());
+        if (members.contains(ModelPredictor.CASCADE) && (cascadeLowresFolds == null
+                || !cascadeLowresFolds.keySet().equals(new HashSet<>(manifest.folds())))) {
+            throw new IllegalArgumentException("ensemble " + manifest.configuration() + ": the "
+                    + ModelPredictor.CASCADE + " member needs the 3d_lowres folds " + manifest.folds());
+        }
         String prefix = ModelPackage.prefix(manifest.task(), manifest.version());
         if (store.exists(prefix + ModelPackage.MANIFEST)) {
             throw new IllegalStateException("model " + prefix + " already exists; versions are immutable");
@@ -92,6 +121,10 @@ public final class EnsemblePackage {
                                 + " of every fold");
                     }
                     store.put(member + "fold_" + fold + "/" + name, file);
+                    if (configuration.equals(ModelPredictor.CASCADE)) {
+                        store.put(member + CascadePackage.LOWRES + "fold_" + fold + "/" + name,
+                                requireFile(cascadeLowresFolds.get(fold).resolve(name)));
+                    }
                 }
             }
         }
@@ -126,11 +159,30 @@ public final class EnsemblePackage {
                 for (String name : ModelPackage.CHECKPOINT_FILES) {
                     copy(store, member + "fold_" + fold + "/" + name, foldDir.resolve(name));
                 }
+                if (configuration.equals(ModelPredictor.CASCADE)) {
+                    // the lowres folds share the cascade's 3D plans
+                    Path lowresDir = Files.createDirectories(dir.resolve(CascadePackage.LOWRES));
+                    Files.copy(dir.resolve(ModelPackage.PLANS), lowresDir.resolve(ModelPackage.PLANS),
+                            StandardCopyOption.REPLACE_EXISTING);
+                    Path lowres = Files.createDirectories(lowresDir.resolve("fold_" + fold));
+                    for (String name : ModelPackage.CHECKPOINT_FILES) {
+                        copy(store, member + CascadePackage.LOWRES + "fold_" + fold + "/" + name,
+                                lowres.resolve(name));
+                    }
+                }
             }
             members.put(configuration, new ModelPackage.Local(new ModelPackage.Manifest(task, version, configuration,
                     manifest.folds(), manifest.metrics(), manifest.datasetVersion(), manifest.createdAt()), dir));
         }
         return new Local(manifest, targetDir, members);
+    }
+
+    private static Path requireFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": missing; the cascade member's 3d_lowres folds need "
+                    + ModelPackage.CHECKPOINT_FILES);
+        }
+        return file;
     }
 
     private static void copy(ObjectStore store, String key, Path file) throws IOException {
