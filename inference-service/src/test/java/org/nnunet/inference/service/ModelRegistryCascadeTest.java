@@ -8,6 +8,7 @@ import org.nnunet.evaluation.LabelVolume;
 import org.nnunet.image.ImageGeometry;
 import org.nnunet.image.Volume;
 import org.nnunet.inference.CascadePackage;
+import org.nnunet.inference.EnsemblePackage;
 import org.nnunet.inference.ModelPackage;
 import org.nnunet.nifti.NiftiIO;
 import org.nnunet.planning.Plans;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A promoted {@link CascadePackage} is served as v1 {@code nnUNet_predict -m 3d_cascade_fullres} predicts: the
  * 3d_lowres folds segment the case, then the cascade's folds (1 more input channel per foreground class) segment it
- * with that segmentation; the answer has the input's shape and geometry. The networks are freshly initialised (the
+ * with that segmentation; the answer has the input's shape and geometry. The same for a pair ensemble with the
+ * cascade as a member. The networks are freshly initialised (the
  * weights do not matter here) on two-stage plans of the tiny two-modality task.
  */
 class ModelRegistryCascadeTest {
@@ -51,6 +53,26 @@ class ModelRegistryCascadeTest {
     }
 
     @Test
+    @DisplayName("a promoted pair ensemble 3d_lowres + 3d_cascade_fullres is served: the cascade member gets its "
+            + "lowres input first; the answer has the input's geometry")
+    void ensembleWithCascadeMemberIsServed() throws IOException {
+        Path plansFile = TinyModel.plan(tmp.resolve("work"));
+        PlansIO.write(TinyVersion.twoStages(PlansIO.read(plansFile)), plansFile);
+        Path lowres = untrainedFold(plansFile, "3d_lowres");
+        Path cascade = untrainedFold(plansFile, "3d_cascade_fullres");
+        FileSystemObjectStore store = new FileSystemObjectStore(tmp.resolve("store"));
+        String name = "ensemble_3d_lowres__nnUNetTrainerV2__nnUNetPlansv2.1"
+                + "--3d_cascade_fullres__nnUNetTrainerV2CascadeFullRes__nnUNetPlansv2.1";
+        ModelPackage.Manifest manifest = new ModelPackage.Manifest(TinyModel.TASK, "v1", name, List.of(0),
+                Map.of("mean_dice", 0.5), "v1", "2026-11-27T00:00:00Z");
+        EnsemblePackage.write(store, manifest, Map.of("3d_lowres", plansFile, "3d_cascade_fullres", plansFile),
+                Map.of("3d_lowres", Map.of(0, lowres), "3d_cascade_fullres", Map.of(0, cascade)), null,
+                Map.of(0, lowres));
+        ModelPackage.promote(store, TinyModel.TASK, "v1");
+        assertServesAtInputGeometry(store);
+    }
+
+    @Test
     @DisplayName("a promoted 3d_cascade_fullres package is loaded with its 3d_lowres folds and segments a case at "
             + "the input's geometry")
     void cascadePackageIsServed() throws IOException {
@@ -64,13 +86,18 @@ class ModelRegistryCascadeTest {
                 List.of(0), Map.of("mean_dice", 0.5), "v1", "2026-11-27T00:00:00Z");
         CascadePackage.write(store, manifest, plansFile, null, Map.of(0, cascade), plansFile, null, Map.of(0, lowres));
         ModelPackage.promote(store, TinyModel.TASK, "v1");
+        assertServesAtInputGeometry(store);
+    }
 
+    /** Loads the promoted model, segments a case with a rotated, shifted geometry and checks the answer. */
+    private void assertServesAtInputGeometry(FileSystemObjectStore store) throws IOException {
+        String configuration = ModelPackage.readManifest(store, TinyModel.TASK, "v1").configuration();
         ModelRegistry registry = new ModelRegistry(store, ModelRegistryTest.config(tmp.resolve("serving"),
                 List.of(TinyModel.TASK)));
         registry.onStart(null);
         try {
             assertEquals("loaded", registry.state(TinyModel.TASK).state(), registry.states().toString());
-            assertEquals("3d_cascade_fullres", registry.manifest(TinyModel.TASK).orElseThrow().configuration());
+            assertEquals(configuration, registry.manifest(TinyModel.TASK).orElseThrow().configuration());
             ImageGeometry g = new ImageGeometry(new double[] {1, 1, 1}, new double[] {-12.5, 30, 4},
                     new double[] {0, 1, 0, 1, 0, 0, 0, 0, -1});
             List<Volume> image = List.of(TinyModel.image(1, 0, g), TinyModel.image(1, 1, g));
@@ -90,7 +117,9 @@ class ModelRegistryCascadeTest {
             }
             try (var scratch = Files.list(tmp.resolve("serving/models/" + TinyModel.TASK))) {
                 Path model = scratch.findFirst().orElseThrow();
-                assertTrue(Files.isRegularFile(model.resolve("lowres/fold_0/model_final_checkpoint.model")));
+                Path lowresFolds = configuration.startsWith("ensemble_")
+                        ? model.resolve("members/3d_cascade_fullres/lowres") : model.resolve("lowres");
+                assertTrue(Files.isRegularFile(lowresFolds.resolve("fold_0/model_final_checkpoint.model")));
                 try (var left = Files.list(model.resolve("scratch"))) {
                     assertEquals(0, left.count(), "the lowres segmentation of the request is deleted");
                 }
