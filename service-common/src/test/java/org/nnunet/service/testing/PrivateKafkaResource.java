@@ -19,7 +19,10 @@ public class PrivateKafkaResource implements QuarkusTestResourceLifecycleManager
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the private Kafka broker: " + e.getMessage(), e);
         }
-        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // connector level: the CI command line sets -Dkafka.bootstrap.servers, a system property that outranks the
+        // test resource's kafka.bootstrap.servers, but every channel reads the connector's setting first
+        return Map.of("mp.messaging.connector.smallrye-kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers());
     }
 
     @Override
