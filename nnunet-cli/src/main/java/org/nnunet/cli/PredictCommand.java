@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.nnunet.dataset.NnUNetPaths;
 import org.nnunet.dataset.TaskName;
-import org.nnunet.pipeline.ModelPredictor;
+import org.nnunet.inference.ModelPredictor;
 import org.nnunet.training.TrainerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +92,7 @@ public final class PredictCommand implements Callable<Integer> {
         Path modelFolder = modelFolder(paths, model, taskName);
         ModelPredictor.Options options = new ModelPredictor.Options(parseFolds(), checkpoint, stepSize, !disableTta,
                 saveNpz, !disablePostprocessing);
-        try (ModelPredictor predictor = new ModelPredictor(paths.preprocessedTask(taskName), model, modelFolder,
+        try (ModelPredictor predictor = ModelPredictor.fromModelFolder(paths.preprocessedTask(taskName), model, modelFolder,
                 options, line -> {
                     out.println(line);
                     out.flush();

@@ -13,7 +13,8 @@ import java.util.List;
  * batchgenerators {@code pad_nd_image}); tiles start at {@link SlidingWindowSteps}; each tile's softmax (averaged
  * over the mirrored copies, {@link MirroredTilePredictor}) is multiplied by the {@link GaussianImportanceMap} and
  * summed, and the sum is divided by the summed weights. Only the unpadded region is accumulated, which gives the same
- * numbers as v1's crop after aggregation. Memory: the result plus one weight map, no per-flip copy of the image.
+ * numbers as v1's crop after aggregation. Memory: as v1, the aggregated softmax plus one weight map (the
+ * aggregate is divided in place and returned); tiles and mirrored copies are tile-sized.
  */
 public final class SlidingWindowPredictor {
 
@@ -22,10 +23,26 @@ public final class SlidingWindowPredictor {
      * @param useGaussian Gaussian tile weighting (v1 default true), else uniform
      * @param mirroring   mirroring test-time augmentation (v1 {@code do_mirroring}, default true)
      * @param mirrorAxes  network axes to mirror: (0, 1, 2) for 3D, (0, 1) for 2D in v1
+     * @param mirrorBatch mirrored copies of a tile per forward pass (1 = v1, one after another); bounds the network's
+     *                    activation memory, see {@link #DEFAULT_MIRROR_BATCH}
      */
-    public record Settings(double stepSize, boolean useGaussian, boolean mirroring, int[] mirrorAxes) {
+    public record Settings(double stepSize, boolean useGaussian, boolean mirroring, int[] mirrorAxes,
+                           int mirrorBatch) {
+        /**
+         * Copies per forward pass unless chosen: 1, as v1. Measured on Hippocampus (docs/performance.md,
+         * "Prediction"): batching all 8 copies was no faster on CPU and multiplied the peak memory.
+         */
+        public static final int DEFAULT_MIRROR_BATCH = 1;
+
         public Settings {
             mirrorAxes = mirrorAxes.clone();
+            if (mirrorBatch < 1) {
+                throw new IllegalArgumentException("mirror batch must be at least 1, got " + mirrorBatch);
+            }
+        }
+
+        public Settings(double stepSize, boolean useGaussian, boolean mirroring, int[] mirrorAxes) {
+            this(stepSize, useGaussian, mirroring, mirrorAxes, DEFAULT_MIRROR_BATCH);
         }
 
         /** v1 defaults for a network with {@code dims} spatial dimensions. */
@@ -54,7 +71,7 @@ public final class SlidingWindowPredictor {
         this.patchSize = patchSize.clone();
         this.settings = settings;
         this.tilePredictor = new MirroredTilePredictor(network, patchSize,
-                settings.mirroring() ? settings.mirrorAxes() : new int[0]);
+                settings.mirroring() ? settings.mirrorAxes() : new int[0], settings.mirrorBatch());
         int p = 1;
         for (int s : patchSize) {
             p *= s;

@@ -20,6 +20,7 @@ import org.nnunet.ensembling.SoftmaxEnsembler;
 import org.nnunet.evaluation.EvaluationSummary;
 import org.nnunet.evaluation.FolderEvaluator;
 import org.nnunet.image.Volume;
+import org.nnunet.inference.ModelPredictor;
 import org.nnunet.modelselection.ModelSelection;
 import org.nnunet.nifti.NiftiIO;
 import org.nnunet.planning.ExperimentPlanner2D;
@@ -258,7 +259,7 @@ public final class LocalPipeline {
             throws IOException {
         ModelPredictor.Options o = new ModelPredictor.Options(null, "model_final_checkpoint", 0.5, s.tta(), npz,
                 true);
-        try (ModelPredictor p = new ModelPredictor(preprocessed, config, modelFolder(config, task), o, log)) {
+        try (ModelPredictor p = ModelPredictor.fromModelFolder(preprocessed, config, modelFolder(config, task), o, log)) {
             p.predictFolder(in, out);
         }
     }

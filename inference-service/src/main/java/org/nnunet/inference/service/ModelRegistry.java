@@ -111,7 +111,8 @@ public class ModelRegistry {
             ServedModel loaded;
             try {
                 ModelPackage.Local local = ModelPackage.download(store, task, version, dir);
-                loaded = new ServedModel(ModelPredictor.load(local, NetworkDevice.fromConfig(config.device())), dir);
+                loaded = new ServedModel(ModelPredictor.fromPackage(local, NetworkDevice.fromConfig(config.device())),
+                        local.manifest(), dir);
             } catch (IOException | RuntimeException e) {
                 ServedModel.deleteTree(dir);
                 throw e;

@@ -23,12 +23,14 @@ final class ServedModel {
     private static final Logger LOG = Logger.getLogger(ServedModel.class);
 
     private final ModelPredictor predictor;
+    private final ModelPackage.Manifest manifest;
     private final Path dir;
     private final Instant loadedAt = Instant.now();
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ServedModel(ModelPredictor predictor, Path dir) {
+    ServedModel(ModelPredictor predictor, ModelPackage.Manifest manifest, Path dir) {
         this.predictor = predictor;
+        this.manifest = manifest;
         this.dir = dir;
     }
 
@@ -37,7 +39,7 @@ final class ServedModel {
     }
 
     ModelPackage.Manifest manifest() {
-        return predictor.manifest();
+        return manifest;
     }
 
     Instant loadedAt() {
