@@ -37,11 +37,6 @@ public class RetryingObjectStore implements ObjectStore {
         this.direct = direct;
     }
 
-    /** The store without retries. */
-    public ObjectStore direct() {
-        return direct;
-    }
-
     @Override
     public void put(String key, InputStream data, long length) throws IOException {
         direct.put(key, data, length);

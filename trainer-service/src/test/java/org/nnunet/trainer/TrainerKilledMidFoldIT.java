@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.nnunet.events.EventCodec;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,6 +123,7 @@ class TrainerKilledMidFoldIT {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     @DisplayName("SIGKILL mid-fold: the restarted replica resumes from model_latest, the fold finishes once, "
             + "final weights equal an uninterrupted run")
     void killedTrainerIsResumedByTheNextReplica(@TempDir Path tmp) throws Exception {
