@@ -10,9 +10,7 @@ import org.nnunet.storage.FileSystemObjectStore;
 import org.nnunet.storage.ObjectStore;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,28 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class FoldCheckpointPublishTest {
 
-    private static TrainerConfig budget() {
-        return new TrainerConfig() {
-            public int epochs() { return 2; }
-            public int iterations() { return 1; }
-            public int validationBatches() { return 1; }
-            public int saveEvery() { return 1; }
-            public int dataWorkers() { return 1; }
-            public String device() { return "cpu"; }
-            public long seed() { return 12345; }
-            public Duration leaseDuration() { return Duration.ofMinutes(1); }
-            public Duration leasePoll() { return Duration.ofSeconds(1); }
-            public Duration stopWait() { return Duration.ofSeconds(1); }
-            public Optional<String> replicaId() { return Optional.of("test"); }
-        };
-    }
-
     @Test
     @DisplayName("model_latest mixed from two saves: resume from the staged set; neither intact: start over")
     void interruptedPublishIsRecovered(@TempDir Path dir) throws Exception {
         ObjectStore store = new FileSystemObjectStore(dir);
         VersionLayout version = TinyVersion.preprocessed(store, "Task991_Publish", 5);
-        FoldTraining training = new FoldTraining(store, budget());
+        FoldTraining training = new FoldTraining(store, TestBudget.tiny());
         String fold = version.fold("3d_fullres", 0);
         assertThrows(InboundEvents.Redeliver.class,
                 () -> training.run(version, "3d_fullres", 0, e -> { }, () -> true));

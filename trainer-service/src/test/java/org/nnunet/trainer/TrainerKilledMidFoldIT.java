@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -71,19 +70,7 @@ class TrainerKilledMidFoldIT {
 
     /** The budget both processes and the reference run use: model_latest after every epoch. */
     private static TrainerConfig budget() {
-        return new TrainerConfig() {
-            public int epochs() { return EPOCHS; }
-            public int iterations() { return ITERATIONS; }
-            public int validationBatches() { return 1; }
-            public int saveEvery() { return 1; }
-            public int dataWorkers() { return 1; }
-            public String device() { return "cpu"; }
-            public long seed() { return 12345; }
-            public Duration leaseDuration() { return Duration.ofSeconds(20); }
-            public Duration leasePoll() { return Duration.ofSeconds(1); }
-            public Duration stopWait() { return Duration.ofSeconds(5); }
-            public Optional<String> replicaId() { return Optional.of("reference"); }
-        };
+        return new TestBudget(EPOCHS, ITERATIONS, Duration.ofSeconds(20), Duration.ofSeconds(5), "reference");
     }
 
     private static Map<String, String> serviceProperties(String requests, String trained, String group,
