@@ -186,13 +186,15 @@ ENV
     log "Kafka on 127.0.0.1:$kafka_port, S3Proxy on 127.0.0.1:$s3_port (bucket $S3_BUCKET), ready in $((SECONDS - t0)) s"
 }
 
-# the Maven -D flags for the running servers (reads the env file written by start_servers)
+# the Maven -D flags for the running servers (reads the env file written by start_servers), and where the server
+# jars are, for the fault tests that start private, restartable servers (service-common's PrivateKafka, PrivateS3)
 maven_server_args() {
     # shellcheck disable=SC1091
     source "$STATE_DIR/env"
     echo "-Dnnunet.s3.endpoint=$NNUNET_S3_ENDPOINT -Dnnunet.s3.access-key=$NNUNET_S3_ACCESS_KEY" \
         "-Dnnunet.s3.secret-key=$NNUNET_S3_SECRET_KEY -Dnnunet.s3.bucket=$NNUNET_S3_BUCKET" \
-        "-Dkafka.bootstrap.servers=$KAFKA_BOOTSTRAP_SERVERS"
+        "-Dkafka.bootstrap.servers=$KAFKA_BOOTSTRAP_SERVERS" \
+        "-Dnnunet.kafka.libs=$KAFKA_LIBS -Dnnunet.s3proxy.jar=$S3PROXY_JAR"
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then

@@ -119,10 +119,11 @@ class EnsembleFlowTest {
                 "spurious blobs removed by keeping the largest component of class 1: " + pp);
         assertEquals("v1", ModelPackage.promotedVersion(store, task).orElseThrow());
 
-        // redelivery: no second model
+        // redelivery, twice: no second model
+        send(folds.get(1));
         send(folds.get(1));
         assertEquals(1, KafkaTopics.await(Topics.MODEL_PUBLISHED, r -> task.equals(r.key()), 2,
-                Duration.ofSeconds(6)).size(), "a redelivered FoldTrained is a no-op");
+                Duration.ofSeconds(6)).size(), "FoldTrained redelivered twice: no second model");
 
         // dataset version 2 scores lower: stored and announced, PROMOTED stays at v1
         VersionLayout v2 = new VersionLayout(task, "v2");

@@ -83,6 +83,24 @@ public final class TrainerCheckpoint {
     }
 
     /**
+     * True when all three files of checkpoint {@code name} are there and both binary files match the CRCs in its
+     * JSON, i.e. they were written by the same save (a copy assembled from two saves fails).
+     */
+    public static boolean isIntact(Path foldDir, String name) {
+        Path weights = weightsFile(foldDir, name);
+        Path optim = foldDir.resolve(name + ".model.optimizer");
+        if (!exists(foldDir, name) || !Files.isRegularFile(weights) || !Files.isRegularFile(optim)) {
+            return false;
+        }
+        try {
+            Meta meta = readMeta(foldDir, name);
+            return crc(weights) == meta.weightsCrc() && crc(optim) == meta.optimizerCrc();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Loads weights (and, when {@code optimizer} is not null, the momentum buffers) after checking both checksums;
      * {@link GenericUNet#loadParameters} restores gradient tracking, which DJL's loading drops.
      */

@@ -1,6 +1,7 @@
 package org.nnunet.e2e;
 
 import org.nnunet.events.Topics;
+import org.nnunet.service.testing.ServiceProcess;
 import org.nnunet.storage.MinioObjectStore;
 
 import java.io.IOException;
@@ -102,7 +103,8 @@ final class Platform implements AutoCloseable {
             });
             props.putAll(e.getValue());
             Path jar = repo.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-            services.add(ServiceProcess.start(service, jar, heap.get(service), props, work));
+            services.add(ServiceProcess.startOnFreePort(service, jar, List.of("-Xmx" + heap.get(service)), props,
+                    Map.of("OMP_NUM_THREADS", "2"), work));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         for (ServiceProcess s : services) {
@@ -124,7 +126,7 @@ final class Platform implements AutoCloseable {
     }
 
     ServiceProcess service(String name) {
-        return services.stream().filter(s -> s.name.equals(name)).findFirst()
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
     }
 
@@ -132,7 +134,7 @@ final class Platform implements AutoCloseable {
     String logs(int lines) {
         StringBuilder b = new StringBuilder();
         for (ServiceProcess s : services) {
-            b.append("\n===== ").append(s.name).append(" (").append(s.log).append(") =====\n").append(s.tail(lines));
+            b.append("\n===== ").append(s.name()).append(" (").append(s.log()).append(") =====\n").append(s.tail(lines));
         }
         return b.toString();
     }

@@ -75,9 +75,12 @@ class PreprocessFlowTest {
         assertEquals(List.of(0, 1), plan.folds());
 
         KafkaTopics.send(Topics.PLANS_CREATED, task, json);
+        KafkaTopics.send(Topics.PLANS_CREATED, task, json);
         Thread.sleep(4000);
         assertEquals(2, KafkaTopics.await(Topics.TRAINING_REQUESTED, r -> r.key().startsWith(task + "/"), 3,
-                Duration.ofSeconds(3)).size(), "a redelivered PlansCreated is a no-op");
+                Duration.ofSeconds(3)).size(), "PlansCreated redelivered twice: no fold requested again");
+        assertEquals(1, KafkaTopics.await(Topics.PREPROCESSING_COMPLETED, r -> task.equals(r.key()), 2,
+                Duration.ofSeconds(3)).size(), "PlansCreated redelivered twice: one PreprocessingCompleted");
     }
 
     @Test

@@ -10,12 +10,16 @@ import org.nnunet.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Builds the service's single {@link ObjectStore} from {@link ObjectStoreConfig}. */
+/**
+ * Builds the service's store from {@link ObjectStoreConfig}, qualified {@link DirectStore}; the unqualified
+ * {@code ObjectStore} services inject is {@link RetryingObjectStore} around it.
+ */
 @ApplicationScoped
 public class ObjectStoreProducer {
 
     @Produces
     @Singleton
+    @DirectStore
     ObjectStore objectStore(ObjectStoreConfig config) {
         try {
             return switch (config.effectiveKind()) {

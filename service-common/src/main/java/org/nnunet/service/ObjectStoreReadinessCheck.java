@@ -16,6 +16,7 @@ import java.nio.file.Path;
 /**
  * Ready only when the object store really answers: the bucket exists on the S3 server, or the root folder accepts a
  * new file (probe named like an in-flight write, so listings never show it); any other store must answer a stat.
+ * It asks the {@link DirectStore}: an outage must show at once, not after the retries of {@link RetryingObjectStore}.
  */
 @Readiness
 @ApplicationScoped
@@ -23,7 +24,7 @@ public class ObjectStoreReadinessCheck implements HealthCheck {
 
     private final ObjectStore store;
 
-    public ObjectStoreReadinessCheck(ObjectStore store) {
+    public ObjectStoreReadinessCheck(@DirectStore ObjectStore store) {
         this.store = store;
     }
 

@@ -34,6 +34,13 @@ import java.util.function.IntConsumer;
  *
  * <p>The cascade, as {@code nnUNet_train} runs it: a 3d_lowres fold then predicts its held-out cases for the next
  * stage and uploads them; a 3d_cascade_fullres fold downloads all of them and trains nnUNetTrainerV2CascadeFullRes.
+ *
+ * <p>A checkpoint is three objects, and a replica can die (SIGKILL, node loss) between two puts, leaving
+ * {@code model_latest.*} assembled from two saves. So each save is first uploaded whole as
+ * {@code model_latest_staged.*} and then copied server-side over {@code model_latest.*}: a crash during the upload
+ * leaves {@code model_latest} intact, a crash during the copies leaves the staged set intact. Resuming takes
+ * whichever of the two passes its checksums ({@link TrainerCheckpoint#isIntact}) and first repairs
+ * {@code model_latest} from the staged set, so one intact set exists at every moment.
  */
 final class FoldTraining {
 
@@ -43,6 +50,8 @@ final class FoldTraining {
 
     private static final Logger LOG = Logger.getLogger(FoldTraining.class);
     private static final String LATEST = "model_latest";
+    private static final String STAGED = "model_latest_staged";
+    private static final List<String> CHECKPOINT_PARTS = List.of(".model", ".model.optimizer", ".model.json");
 
     private final ObjectStore store;
     private final TrainerConfig config;
@@ -65,7 +74,7 @@ final class FoldTraining {
             downloadInputs(version, configuration, preprocessed);
             String foldPrefix = version.fold(configuration, fold);
             Path foldDir = work.resolve("fold_" + fold);
-            downloadCheckpoint(foldPrefix, LATEST, foldDir);
+            downloadLatestCheckpoint(foldPrefix, foldDir, work.resolve("staged"));
             TrainerSettings settings = new TrainerSettings(configuration, fold, config.epochs(), config.iterations(),
                     config.validationBatches(), config.saveEvery(), config.dataWorkers(), config.seed(),
                     config.device(), config.saveSoftmax());
@@ -166,20 +175,57 @@ final class FoldTraining {
         LOG.infof("downloaded %d objects of %s for %s", n, stageFolder, configuration);
     }
 
-    private void downloadCheckpoint(String foldPrefix, String name, Path foldDir) throws IOException {
-        for (ObjectInfo o : store.list(foldPrefix + name + ".")) {
-            fetch(o.key(), foldDir.resolve(o.key().substring(foldPrefix.length())));
+    /**
+     * Puts the fold's last intact {@code model_latest} from the store into {@code foldDir}: {@code model_latest.*}
+     * if it passes its checksums, else the staged set of an interrupted publish (then copied over
+     * {@code model_latest.*} in the store before training goes on); neither: the fold starts from scratch.
+     */
+    private void downloadLatestCheckpoint(String foldPrefix, Path foldDir, Path stagedDir) throws IOException {
+        if (fetchCheckpoint(foldPrefix, LATEST, foldDir)) {
+            if (TrainerCheckpoint.isIntact(foldDir, LATEST)) {
+                return;
+            }
+            LOG.warnf("%s%s.* is not one save (replica died while publishing it): trying %s", foldPrefix, LATEST,
+                    STAGED);
+            for (String part : CHECKPOINT_PARTS) {
+                Files.deleteIfExists(foldDir.resolve(LATEST + part));
+            }
         }
+        if (fetchCheckpoint(foldPrefix, STAGED, stagedDir) && TrainerCheckpoint.isIntact(stagedDir, STAGED)) {
+            for (String part : CHECKPOINT_PARTS) {
+                Files.createDirectories(foldDir);
+                Files.copy(stagedDir.resolve(STAGED + part), foldDir.resolve(LATEST + part),
+                        StandardCopyOption.REPLACE_EXISTING);
+                store.copy(foldPrefix + STAGED + part, foldPrefix + LATEST + part);
+            }
+            LOG.infof("repaired %s%s from %s", foldPrefix, LATEST, STAGED);
+        } else if (store.exists(foldPrefix + LATEST + ".model.json")) {
+            LOG.warnf("no intact %s in %s: training starts from scratch", LATEST, foldPrefix);
+        }
+    }
+
+    /** Downloads {@code name.model}, {@code .model.optimizer}, {@code .model.json}; false when one is missing. */
+    private boolean fetchCheckpoint(String foldPrefix, String name, Path dir) throws IOException {
+        for (String part : CHECKPOINT_PARTS) {
+            if (!store.exists(foldPrefix + name + part)) {
+                return false;
+            }
+        }
+        for (String part : CHECKPOINT_PARTS) {
+            fetch(foldPrefix + name + part, dir.resolve(name + part));
+        }
+        return true;
     }
 
     private long uploadLatestIfChanged(Path foldDir, String foldPrefix, long uploadedAt) {
         try {
             long modified = lastModified(foldDir);
             if (modified > uploadedAt) {
-                try (var files = Files.list(foldDir)) {
-                    for (Path f : files.filter(p -> p.getFileName().toString().startsWith(LATEST + ".")).toList()) {
-                        store.put(foldPrefix + f.getFileName(), f);
-                    }
+                for (String part : CHECKPOINT_PARTS) {
+                    store.put(foldPrefix + STAGED + part, foldDir.resolve(LATEST + part));
+                }
+                for (String part : CHECKPOINT_PARTS) {
+                    store.copy(foldPrefix + STAGED + part, foldPrefix + LATEST + part);
                 }
                 LOG.infof("uploaded %s to %s", LATEST, foldPrefix);
             }

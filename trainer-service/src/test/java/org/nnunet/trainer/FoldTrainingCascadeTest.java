@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,31 +38,15 @@ class FoldTrainingCascadeTest {
 
     private static final String TASK = "Task992_Cascade";
 
-    /** 1 epoch x 1 iteration: the flow, not the model, is under test. */
-    private static TrainerConfig budget() {
-        return new TrainerConfig() {
-            public int epochs() { return 1; }
-            public int iterations() { return 1; }
-            public int validationBatches() { return 1; }
-            public int saveEvery() { return 50; }
-            public int dataWorkers() { return 1; }
-            public String device() { return "cpu"; }
-            public long seed() { return 12345; }
-            public boolean saveSoftmax() { return false; }
-            public Duration leaseDuration() { return Duration.ofMinutes(1); }
-            public Duration leasePoll() { return Duration.ofSeconds(1); }
-            public Duration stopWait() { return Duration.ofSeconds(1); }
-            public Optional<String> replicaId() { return Optional.of("test"); }
-        };
-    }
-
     @Test
     @DisplayName("3d_lowres fold uploads pred_next_stage; 3d_cascade_fullres (nnUNetTrainerV2CascadeFullRes) refuses "
             + "without it and trains on it")
     void lowresThenCascade(@TempDir Path dir) throws Exception {
         ObjectStore store = new FileSystemObjectStore(dir.resolve("store"));
         VersionLayout version = TinyVersion.preprocessedTwoStages(store, TASK, 5);
-        FoldTraining training = new FoldTraining(store, budget());
+        // 1 epoch x 1 iteration: the flow, not the model, is under test
+        FoldTraining training = new FoldTraining(store,
+                new TestBudget(1, 1, Duration.ofMinutes(1), Duration.ofSeconds(1), "test"));
         String predictions = version.nextStagePredictions();
         assertEquals("versions/" + TASK + "/v1/results/3d_lowres/nnUNetTrainerV2__nnUNetPlansv2.1/pred_next_stage/",
                 predictions);

@@ -10,10 +10,8 @@ import org.nnunet.storage.FileSystemObjectStore;
 import org.nnunet.storage.ObjectStore;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,28 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FoldTrainingStopResumeTest {
 
     /** The test budget: 2 epochs x 1 iteration, model_latest after every epoch. */
-    private static TrainerConfig budget() {
-        return new TrainerConfig() {
-            public int epochs() { return 2; }
-            public int iterations() { return 1; }
-            public int validationBatches() { return 1; }
-            public int saveEvery() { return 1; }
-            public int dataWorkers() { return 1; }
-            public String device() { return "cpu"; }
-            public long seed() { return 12345; }
-            public boolean saveSoftmax() { return false; }
-            public Duration leaseDuration() { return Duration.ofMinutes(1); }
-            public Duration leasePoll() { return Duration.ofSeconds(1); }
-            public Duration stopWait() { return Duration.ofSeconds(1); }
-            public Optional<String> replicaId() { return Optional.of("test"); }
-        };
-    }
-
     @Test
     void stoppedTrainingUploadsModelLatestAndTheNextRunResumesFromIt(@TempDir Path dir) throws Exception {
         ObjectStore store = new FileSystemObjectStore(dir);
         VersionLayout version = TinyVersion.preprocessed(store, "Task990_Stop", 5);
-        FoldTraining training = new FoldTraining(store, budget());
+        FoldTraining training = new FoldTraining(store, TestBudget.tiny());
         String fold = version.fold("3d_fullres", 0);
 
         List<Integer> epochs = new ArrayList<>();

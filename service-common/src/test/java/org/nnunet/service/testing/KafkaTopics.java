@@ -27,8 +27,13 @@ public final class KafkaTopics {
     }
 
     public static void send(String topic, String key, String value) throws Exception {
+        send(bootstrap(), topic, key, value);
+    }
+
+    /** Publishes to the broker at {@code bootstrap} (a test's private broker) and waits for its acknowledgement. */
+    public static void send(String bootstrap, String topic, String key, String value) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
@@ -41,9 +46,16 @@ public final class KafkaTopics {
      */
     public static List<ConsumerRecord<String, String>> await(String topic, Predicate<ConsumerRecord<String, String>> filter,
                                                              int count, Duration timeout) {
+        return await(bootstrap(), topic, filter, count, timeout);
+    }
+
+    /** {@link #await(String, Predicate, int, Duration)} on the broker at {@code bootstrap}. */
+    public static List<ConsumerRecord<String, String>> await(String bootstrap, String topic,
+                                                             Predicate<ConsumerRecord<String, String>> filter,
+                                                             int count, Duration timeout) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
             long deadline = System.nanoTime() + timeout.toNanos();
