@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -64,33 +63,6 @@ class LauncherTest {
         assertEquals(List.of("-Dai.djl.pytorch.num_interop_threads=1", "-Xmx1g", "-Dx=y", "-Dai.djl.offline=true",
                 "-jar", jar.toString(),
                 "convert_decathlon_task", "-i", "/data/Task04 Hippocampus", "-p", "2"), out.lines().toList());
-    }
-
-    @Test
-    @DisplayName("the launcher sets glibc malloc defaults (mmap threshold 128 KiB, huge pages) unless already set")
-    void launcherSetsMallocDefaults() throws Exception {
-        Path fakeJava = tmp.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"$MALLOC_MMAP_THRESHOLD_\"\necho \"$GLIBC_TUNABLES\"\n");
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path jar = Files.createFile(tmp.resolve("nnunet-cli.jar"));
-
-        assertEquals(List.of("131072", "glibc.malloc.hugetlb=1"), launch(fakeJava, jar, Map.of()));
-        assertEquals(List.of("65536", "glibc.malloc.arena_max=2"), launch(fakeJava, jar,
-                Map.of("MALLOC_MMAP_THRESHOLD_", "65536", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")));
-    }
-
-    private List<String> launch(Path fakeJava, Path jar, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(bin().resolve("nnUNet_train").toString(), "-h");
-        pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
-        pb.environment().remove("GLIBC_TUNABLES");
-        pb.environment().putAll(env);
-        pb.environment().put("PATH", fakeJava.getParent() + ":" + System.getenv("PATH"));
-        pb.environment().put("NNUNET_CLI_JAR", jar.toString());
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out.lines().toList();
     }
 
     @Test
