@@ -40,8 +40,8 @@ class TrainingMemoryBenchmark {
             new Setting("xmx1g", "pipeline", List.of("-Xmx1g"), Map.of()),
             new Setting("arena-2", "pipeline", List.of(), Map.of("MALLOC_ARENA_MAX", "2")),
             new Setting("mmap-threshold-128k", "pipeline", List.of(), Map.of("MALLOC_MMAP_THRESHOLD_", "131072")),
-            new Setting("arena-2+mmap-threshold-128k", "pipeline", List.of(),
-                    Map.of("MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "131072")));
+            new Setting("mmap-threshold-128k+hugetlb", "pipeline", List.of(),
+                    Map.of("MALLOC_MMAP_THRESHOLD_", "131072", "GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")));
 
     @Test
     @DisplayName("RSS over training iterations, one child JVM per glibc malloc setting (Hippocampus 3d_fullres)")
@@ -73,8 +73,8 @@ class TrainingMemoryBenchmark {
         for (Setting setting : chosen) {
             List<String[]> samples = samples(setting, started.get(setting), dir);
             out.append(String.format("%n%s (%s, JVM %s, env %s), load average after %.1f%n| iteration | VmRSS | "
-                            + "RssAnon | RssFile | heap committed | heap used | s / iteration |%n"
-                            + "|---|---|---|---|---|---|---|%n",
+                            + "RssAnon | RssFile | heap committed | heap used | s / iteration | CPU user s | CPU sys s | minor faults |%n"
+                            + "|---|---|---|---|---|---|---|---|---|---|%n",
                     setting.name(), setting.mode(), setting.jvm(), setting.env(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             for (String[] s : samples) {
@@ -86,13 +86,21 @@ class TrainingMemoryBenchmark {
                 String[] last = samples.get(samples.size() - 1);
                 double its = Double.parseDouble(last[0]) - Double.parseDouble(first[0]);
                 out.append(String.format("growth per 100 iterations after iteration %s: VmRSS %+.0f MB, RssAnon %+.0f"
-                                + " MB, heap committed %+.0f MB%n", first[0],
+                                + " MB, heap committed %+.0f MB; per iteration: CPU %.2f s, of it in the kernel %.0f %%, "
+                                + "%.0f minor faults%n", first[0],
                         100 * (Double.parseDouble(last[1]) - Double.parseDouble(first[1])) / its,
                         100 * (Double.parseDouble(last[2]) - Double.parseDouble(first[2])) / its,
-                        100 * (Double.parseDouble(last[4]) - Double.parseDouble(first[4])) / its));
+                        100 * (Double.parseDouble(last[4]) - Double.parseDouble(first[4])) / its,
+                        (cpu(last) - cpu(first)) / its,
+                        100 * (Double.parseDouble(last[8]) - Double.parseDouble(first[8])) / (cpu(last) - cpu(first)),
+                        (Double.parseDouble(last[9]) - Double.parseDouble(first[9])) / its));
             }
         }
         System.out.println(out);
+    }
+
+    private static double cpu(String[] sample) {
+        return Double.parseDouble(sample[7]) + Double.parseDouble(sample[8]);
     }
 
     private static Process start(Setting setting, Path task, int batch, int iterations, int every, Path dir)
@@ -110,7 +118,7 @@ class TrainingMemoryBenchmark {
                 setting.mode(), Integer.toString(batch), Integer.toString(iterations), Integer.toString(every)));
         Path log = dir.resolve(setting.name() + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"));
         pb.environment().putAll(setting.env());
         return pb.start();
     }

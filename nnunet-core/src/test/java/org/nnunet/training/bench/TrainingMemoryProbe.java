@@ -30,7 +30,9 @@ import org.nnunet.training.TrainingSetup;
  * Child-JVM main of {@link TrainingMemoryBenchmark}: trains the Hippocampus 3d_fullres network for a number of
  * iterations, either on one fixed batch ({@code bare}) or on DataLoader + moreDA batches from two background threads
  * ({@code pipeline}, as the trainer does), and prints one line per sample:
- * {@code sample ITERATION VmRSS RssAnon RssFile HEAP_COMMITTED HEAP_USED SECONDS_PER_ITERATION} (MB).
+ * {@code sample ITERATION VmRSS RssAnon RssFile HEAP_COMMITTED HEAP_USED (MB) SECONDS_PER_ITERATION CPU_USER_S
+ * CPU_SYS_S MINOR_FAULTS} (the last three cumulative, from /proc/self/stat: the kernel time and page faults are what
+ * a malloc setting that maps and unmaps memory costs).
  * Arguments: preprocessed task folder, mode, batch size, iterations, sample every N iterations.
  */
 public final class TrainingMemoryProbe {
@@ -73,16 +75,28 @@ public final class TrainingMemoryProbe {
                 TrainingSetup setup = TrainingSetup.forPlans(plans, "3d_fullres", model);
                 BackgroundBatchGenerator batches = pipeline ? new BackgroundBatchGenerator(workers, 2, "probe-da") : null) {
             setup.startEpoch(0);
-            System.out.printf("sample 0 %s 0%n", memory());
+            System.out.printf("sample 0 %s 0 %s%n", memory(), cpuAndFaults());
             long last = System.nanoTime();
             for (int i = 1; i <= iterations; i++) {
                 TrainingPipelineBenchmark.step(setup, model, pipeline ? batches.next() : fixed);
                 if (i % every == 0) {
                     double perIteration = (System.nanoTime() - last) / 1e9 / every;
                     last = System.nanoTime();
-                    System.out.printf("sample %d %s %.2f%n", i, memory(), perIteration);
+                    System.out.printf("sample %d %s %.2f %s%n", i, memory(), perIteration, cpuAndFaults());
                 }
             }
+        }
+    }
+
+    /** "user-s sys-s minflt" of this process from /proc/self/stat (fields 10, 14, 15; clock ticks of 10 ms). */
+    private static String cpuAndFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // fields after the parenthesised command name, which may contain spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return String.format("%.2f %.2f %s", Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0, f[7]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
