@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,10 @@ import org.nnunet.planning.PlansIO;
 /**
  * Resident memory over many training iterations (the leak series of issue 5), one child JVM per setting so each
  * starts from a clean process and gets its own glibc malloc environment: {@link TrainingMemoryProbe} runs the
- * Hippocampus 3d_fullres step and reports VmRSS, RssAnon, RssFile and the Java heap every few iterations.
- * Settings: defaults, a bounded Java heap, {@code MALLOC_ARENA_MAX}, a fixed {@code MALLOC_MMAP_THRESHOLD_} (which also stops
- * glibc's dynamic threshold), each on the full pipeline; glibc defaults also on the bare step (no data loading).
+ * Hippocampus 3d_fullres step and reports VmRSS, RssAnon, RssFile, the Java heap, CPU seconds and minor faults every
+ * few iterations. Settings: defaults, a bounded Java heap, {@code MALLOC_ARENA_MAX}, a fixed
+ * {@code MALLOC_MMAP_THRESHOLD_} (which also stops glibc's dynamic threshold) without and with malloc huge pages,
+ * each on the full pipeline; defaults also on the bare step (no data loading). Results: docs/performance.md §2.
  * <p>
  * Properties: {@code bench.preprocessed} (default /tmp/nn/pre/Task004_Hippocampus), {@code bench.batch} (1),
  * {@code bench.iterations} (200), {@code bench.every} (20), {@code bench.settings} (comma-separated names, default
@@ -57,13 +59,12 @@ class TrainingMemoryBenchmark {
                 String.join(",", SETTINGS.stream().map(Setting::name).toList())).split(","));
 
         StringBuilder out = new StringBuilder(String.format(
-                "%nTraining memory benchmark: batch %d, %d iterations, load average at start %.1f%n"
-                        + "columns per sample: VmRSS / RssAnon / Java heap committed (MB), s per iteration%n",
+                "%nTraining memory benchmark: batch %d, %d iterations, load average at start %.1f (MB, cumulative CPU s)%n",
                 batch, iterations, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         // children run concurrently when bench.parallel is set: memory, not speed, is measured here
         boolean parallel = Boolean.getBoolean("bench.parallel");
         List<Setting> chosen = SETTINGS.stream().filter(s -> wanted.contains(s.name())).toList();
-        Map<Setting, Process> started = new java.util.LinkedHashMap<>();
+        Map<Setting, Process> started = new LinkedHashMap<>();
         for (Setting setting : chosen) {
             started.put(setting, start(setting, task, batch, iterations, every, dir));
             if (!parallel) {
