@@ -169,7 +169,7 @@ class TrainingPipelineBenchmark {
                 .getProcessCpuTime();
     }
 
-    private static void step(TrainingSetup setup, NDManager model, PatchBatch batch) {
+    static void step(TrainingSetup setup, NDManager model, PatchBatch batch) {
         try (NDManager it = model.newSubManager()) {
             int channels = batch.samples().get(0).data().length;
             setup.step().train(tensor(it, batch.dataTensor(), batch, channels), tensor(it, batch.segTensor(), batch, 1));

@@ -78,7 +78,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
-        command.add(runJar.toString());
+        command.add(runJar.toAbsolutePath().toString()); // the process runs in its own folder
         Files.createDirectories(workingDir);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
