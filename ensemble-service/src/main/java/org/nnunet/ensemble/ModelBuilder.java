@@ -29,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,14 +126,7 @@ final class ModelBuilder {
         Path plansFile = work.resolve(ModelPackage.PLANS);
         fetch(version.preprocessed() + ("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D),
                 plansFile);
-        Map<Integer, Path> foldDirs = new TreeMap<>();
-        for (int fold : chosen.keySet()) {
-            Path dir = work.resolve("fold_" + fold);
-            for (String name : ModelPackage.CHECKPOINT_FILES) {
-                fetch(version.fold(configuration, fold) + name, dir.resolve(name));
-            }
-            foldDirs.put(fold, dir);
-        }
+        Map<Integer, Path> foldDirs = fetchCheckpoints(version, configuration, chosen.keySet(), work);
         Path postprocessing = config.postprocessing()
                 ? consolidatedPostprocessing(version, configuration, chosen.keySet(), plansFile, work) : null;
         writeProvenance(version, configuration,
@@ -229,15 +223,8 @@ final class ModelBuilder {
             fetch(version.preprocessed() + ("2d".equals(configuration) ? PlansIO.PLANS_2D : PlansIO.PLANS_3D),
                     plansFile);
             plansFiles.put(configuration, plansFile);
-            Map<Integer, Path> dirs = new TreeMap<>();
-            for (int fold : folds.get(configuration).keySet()) {
-                Path foldDir = dir.resolve("fold_" + fold);
-                for (String file : ModelPackage.CHECKPOINT_FILES) {
-                    fetch(version.fold(configuration, fold) + file, foldDir.resolve(file));
-                }
-                dirs.put(fold, foldDir);
-            }
-            foldDirs.put(configuration, dirs);
+            foldDirs.put(configuration,
+                    fetchCheckpoints(version, configuration, folds.get(configuration).keySet(), dir));
         }
         Path pp = selected.ensembles().resolve(name).resolve(PostprocessingPlan.FILE_NAME);
         Map<String, Double> metrics = new TreeMap<>();
@@ -252,14 +239,8 @@ final class ModelBuilder {
         Map<Integer, Path> cascadeLowres = null;
         if (members.contains(ModelPredictor.CASCADE)) {
             // the cascade member predicts with its 3d_lowres folds' segmentations as input
-            cascadeLowres = new TreeMap<>();
-            for (int fold : manifest.folds()) {
-                Path foldDir = work.resolve("members").resolve(ModelPredictor.CASCADE).resolve("lowres_fold_" + fold);
-                for (String file : ModelPackage.CHECKPOINT_FILES) {
-                    fetch(version.fold(CascadePackage.LOWRES_CONFIGURATION, fold) + file, foldDir.resolve(file));
-                }
-                cascadeLowres.put(fold, foldDir);
-            }
+            cascadeLowres = fetchCheckpoints(version, CascadePackage.LOWRES_CONFIGURATION, manifest.folds(),
+                    work.resolve("members").resolve(ModelPredictor.CASCADE).resolve("lowres"));
         }
         EnsemblePackage.write(store, manifest, plansFiles, foldDirs, Files.isRegularFile(pp) ? pp : null,
                 cascadeLowres);
@@ -275,14 +256,7 @@ final class ModelBuilder {
                               Path postprocessing, Map<Integer, Path> foldDirs, Path work) throws IOException {
         String lowres = CascadePackage.LOWRES_CONFIGURATION;
         Path dir = work.resolve("lowres");
-        Map<Integer, Path> lowresDirs = new TreeMap<>();
-        for (int fold : manifest.folds()) {
-            Path foldDir = dir.resolve("fold_" + fold);
-            for (String name : ModelPackage.CHECKPOINT_FILES) {
-                fetch(version.fold(lowres, fold) + name, foldDir.resolve(name));
-            }
-            lowresDirs.put(fold, foldDir);
-        }
+        Map<Integer, Path> lowresDirs = fetchCheckpoints(version, lowres, manifest.folds(), dir);
         Path lowresPostprocessing = config.postprocessing()
                 ? consolidatedPostprocessing(version, lowres, manifest.folds(), plansFile, dir) : null;
         CascadePackage.write(store, manifest, plansFile, postprocessing, foldDirs, plansFile, lowresPostprocessing,
@@ -312,6 +286,20 @@ final class ModelBuilder {
                 classes);
         Path file = cv.resolve(ModelPackage.POSTPROCESSING);
         return Files.isRegularFile(file) ? file : null;
+    }
+
+    /** Downloads the checkpoints of {@code folds} of {@code configuration} into {@code dir/fold_N}: fold -> folder. */
+    private Map<Integer, Path> fetchCheckpoints(VersionLayout version, String configuration,
+                                                Collection<Integer> folds, Path dir) throws IOException {
+        Map<Integer, Path> dirs = new TreeMap<>();
+        for (int fold : folds) {
+            Path foldDir = dir.resolve("fold_" + fold);
+            for (String name : ModelPackage.CHECKPOINT_FILES) {
+                fetch(version.fold(configuration, fold) + name, foldDir.resolve(name));
+            }
+            dirs.put(fold, foldDir);
+        }
+        return dirs;
     }
 
     private void fetch(String key, Path target) throws IOException {
