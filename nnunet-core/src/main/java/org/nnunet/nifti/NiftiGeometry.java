@@ -46,7 +46,7 @@ final class NiftiGeometry {
         double[] spacing = new double[3];
         double[] direction = new double[9];
         for (int c = 0; c < 3; c++) {
-            double norm = Math.sqrt(a[c] * a[c] + a[4 + c] * a[4 + c] + a[8 + c] * a[8 + c]);
+            double norm = norm(a[c], a[4 + c], a[8 + c]);
             if (!(norm > 0) || !Double.isFinite(norm)) {
                 throw new NiftiFormatException(file, "degenerate voxel-to-world affine (column " + c + ")");
             }
@@ -187,11 +187,31 @@ final class NiftiGeometry {
         return x;
     }
 
+    /**
+     * Length of (x, y, z). The plain sum of squares, except where it underflows (components below ~1e-154, found by
+     * fuzzing: the direction then came out with a column of length 1.0008) or overflows: then scaled by the largest
+     * component first, so tiny or huge spacings still give unit direction columns.
+     */
+    static double norm(double x, double y, double z) {
+        double sum = x * x + y * y + z * z;
+        if (sum >= Double.MIN_NORMAL && sum < Double.POSITIVE_INFINITY) {
+            return Math.sqrt(sum);
+        }
+        double scale = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)));
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            return Math.sqrt(sum); // 0 or NaN/inf: the caller rejects it
+        }
+        double u = x / scale;
+        double v = y / scale;
+        double w = z / scale;
+        return scale * Math.sqrt(u * u + v * v + w * w);
+    }
+
     /** Determinant of a row-major 3x3 direction after scaling its columns to unit length; NaN for a zero column. */
     static double directionDeterminant(double[] d) {
         double[][] m = new double[3][3];
         for (int c = 0; c < 3; c++) {
-            double norm = Math.sqrt(d[c] * d[c] + d[3 + c] * d[3 + c] + d[6 + c] * d[6 + c]);
+            double norm = norm(d[c], d[3 + c], d[6 + c]);
             for (int r = 0; r < 3; r++) {
                 m[r][c] = d[3 * r + c] / norm;
             }
