@@ -37,9 +37,20 @@ import org.nnunet.nifti.NiftiIO;
 public final class DatasetIntegrityChecker {
 
     private final int threads;
+    private final boolean geometryMismatchIsError;
 
     public DatasetIntegrityChecker(int threads) {
+        this(threads, false);
+    }
+
+    /**
+     * @param geometryMismatchIsError report origin/spacing/direction mismatches between a training image and its
+     *        label as errors: v1 finally raises a Python {@code Warning} for them, which stops
+     *        nnUNet_plan_and_preprocess (the planner's REST upload refuses such a dataset)
+     */
+    public DatasetIntegrityChecker(int threads, boolean geometryMismatchIsError) {
         this.threads = Math.max(1, threads);
+        this.geometryMismatchIsError = geometryMismatchIsError;
     }
 
     /** Checks and throws {@link DatasetIntegrityException} listing all errors if there is any. */
@@ -100,7 +111,7 @@ public final class DatasetIntegrityChecker {
         List<RawDataset.CaseFiles> trainCases = dataset.trainingCases();
         List<RawDataset.CaseFiles> testCases = testIds.isEmpty() ? List.of() : dataset.testCases();
         List<Callable<CaseResult>> jobs = new ArrayList<>();
-        trainCases.forEach(c -> jobs.add(() -> checkTrainingCase(c, expectedLabels)));
+        trainCases.forEach(c -> jobs.add(() -> checkTrainingCase(c, expectedLabels, geometryMismatchIsError)));
         testCases.forEach(c -> jobs.add(() -> checkTestCase(c)));
         Map<String, String> axisCodes = new LinkedHashMap<>();
         for (CaseResult r : runAll(jobs)) {
@@ -162,7 +173,8 @@ public final class DatasetIntegrityChecker {
         }
     }
 
-    private static CaseResult checkTrainingCase(RawDataset.CaseFiles c, Set<Float> expectedLabels) {
+    private static CaseResult checkTrainingCase(RawDataset.CaseFiles c, Set<Float> expectedLabels,
+            boolean strictGeometry) {
         CaseResult r = new CaseResult();
         String prefix = "training case " + c.id() + ": ";
         boolean complete = true;
@@ -200,7 +212,7 @@ public final class DatasetIntegrityChecker {
             if (nan > 0) {
                 r.errors.add(prefix + "there are " + nan + " NaN values in image " + imageFile);
             }
-            compareGeometry(image, imageFile, label, c.label(), prefix, false, r);
+            compareGeometry(image, imageFile, label, c.label(), prefix, strictGeometry, r);
         }
         return r;
     }

@@ -28,6 +28,11 @@ public final class NiftiIO {
         return NiftiReader.read(file, false);
     }
 
+    /** Reads only the header, e.g. to learn a file's number of dimensions without decoding its voxels. */
+    public static NiftiHeader readHeader(Path file) throws IOException {
+        return NiftiReader.readHeader(file);
+    }
+
     /** Writes a 3D image with the given datatype; {@code .nii.gz} names are gzipped. Written atomically. */
     public static void write(Volume volume, NiftiDataType type, Path file) throws IOException {
         NiftiWriter.write(volume, type, file, null);

@@ -64,6 +64,17 @@ final class NiftiReader {
         }
     }
 
+    /** Decodes only the header (gzip-aware): the dimensions of a file without reading its voxels. */
+    static NiftiHeader readHeader(Path file) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), STREAM_BUFFER)) {
+            return NiftiHeaderCodec.decode(isGzip(raw) ? new GZIPInputStream(raw, STREAM_BUFFER) : raw, file);
+        } catch (ZipException e) {
+            throw new NiftiFormatException(file, "corrupt gzip data (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new NiftiFormatException(file, "truncated gzip stream (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The size checks bound each array by the maximum heap; a heap already full of live data can still fail. */
     private static float[] allocate(int voxels, long volume, long volumes, Path file) throws NiftiFormatException {
         try {

@@ -14,13 +14,15 @@ import org.nnunet.storage.ObjectStore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code POST /v1/datasets/{task}}: a task as a zip ({@link DatasetUpload}); its files are stored under the raw prefix
  * and the same debounced flow as MinIO notifications cuts the new dataset version. Authentication is the shared
- * bearer-token filter on {@code /v1/*}.
+ * bearer-token filter on {@code /v1/*}; a refused upload (4xx, {@code {status, error, message}}) stores nothing and
+ * starts no version.
  */
 @Path("/v1/datasets")
 public class DatasetResource {
@@ -41,13 +43,24 @@ public class DatasetResource {
     @Operation(summary = "Upload a Decathlon or nnU-Net raw task as a zip; starts a new dataset version")
     public Response upload(@PathParam("task") String task, InputStream zip) throws IOException {
         try {
-            List<String> keys = new DatasetUpload(store, config.rawPrefix(), config.maxUploadBytes()).store(task, zip);
+            List<String> keys = new DatasetUpload(store, config).store(task, zip);
             planner.rawTaskChanged(task);
             LOG.infof("upload of %s: %d objects stored", task, keys.size());
             return Response.accepted(Map.of("task", task, "rawPrefix", config.rawPrefix() + task + "/",
                     "objects", keys.size())).build();
         } catch (DatasetUpload.Rejected e) {
-            return Response.status(e.tooLarge ? 413 : 400).entity(Map.of("error", e.getMessage())).build();
+            LOG.infof("upload of %s refused (%d): %s", task, e.status, e.getMessage());
+            return error(e.status, e.getMessage());
         }
+    }
+
+    /** {@code {status, error, message}}, the shape of the auth filter's 401 and the upload limit's 413. */
+    private static Response error(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        Response.Status s = Response.Status.fromStatusCode(status);
+        body.put("error", s == null ? "Error" : s.getReasonPhrase());
+        body.put("message", message);
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }
 }

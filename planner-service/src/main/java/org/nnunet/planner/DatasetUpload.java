@@ -7,9 +7,11 @@ import org.nnunet.storage.InvalidObjectKeyException;
 import org.nnunet.storage.ObjectKeys;
 import org.nnunet.storage.ObjectStore;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -24,32 +27,32 @@ import java.util.zip.ZipInputStream;
  * labelsTr, optionally imagesTs) or a Medical Segmentation Decathlon task (4D or 3D images without modality suffix,
  * converted as nnUNet_convert_decathlon_task does), either at the zip's root or inside one top-level folder.
  * Entry names are checked like object keys (no absolute paths, no '..', no backslashes); hidden entries
- * ({@code __MACOSX}, {@code ._x}) are skipped; the upload and its extracted size are bounded.
+ * ({@code __MACOSX}, {@code ._x}) are skipped; the upload, its entry count and its extracted size are bounded; a
+ * zip inside is a file like any other (not opened). Nothing is stored unless the task passes
+ * {@link UploadedTaskCheck}.
  */
 final class DatasetUpload {
 
-    /** The request was refused; {@code tooLarge} selects 413 over 400. */
+    /** The request was refused with a 4xx {@code status} and a message for the client. */
     static final class Rejected extends RuntimeException {
-        final boolean tooLarge;
+        final int status;
 
-        Rejected(String message, boolean tooLarge) {
+        Rejected(String message, int status) {
             super(message);
-            this.tooLarge = tooLarge;
+            this.status = status;
         }
     }
 
     private static final Set<String> TASK_PARTS = Set.of("dataset.json", "imagesTr", "labelsTr", "imagesTs");
-    /** Extracted bytes allowed per uploaded byte (NIfTI gzip rarely compresses better than 10:1). */
+    /** Extracted bytes allowed per allowed uploaded byte (NIfTI gzip rarely compresses better than 10:1). */
     private static final long MAX_EXPANSION = 20;
 
     private final ObjectStore store;
-    private final String rawPrefix;
-    private final long maxBytes;
+    private final PlannerConfig config;
 
-    DatasetUpload(ObjectStore store, String rawPrefix, long maxBytes) {
+    DatasetUpload(ObjectStore store, PlannerConfig config) {
         this.store = store;
-        this.rawPrefix = rawPrefix;
-        this.maxBytes = maxBytes;
+        this.config = config;
     }
 
     static TaskName requireTask(String task) {
@@ -61,11 +64,11 @@ final class DatasetUpload {
             }
             return name;
         } catch (IllegalArgumentException e) {
-            throw new Rejected("invalid task name '" + task + "': " + e.getMessage(), false);
+            throw new Rejected("invalid task name '" + task + "': " + e.getMessage(), 400);
         }
     }
 
-    /** Stores the task's files under {@code RAW/TASK/}; returns their keys. */
+    /** Checks the task, then stores its files under {@code RAW/TASK/}; returns their keys. */
     List<String> store(String task, InputStream zip) throws IOException {
         TaskName name = requireTask(task);
         Path work = Files.createTempDirectory("nnunet-upload");
@@ -73,16 +76,20 @@ final class DatasetUpload {
             Path extracted = work.resolve("zip");
             extract(zip, extracted);
             Path root = taskRoot(extracted);
-            Path taskDir = isDecathlon(root) ? convertDecathlon(root, name, work) : root;
+            boolean decathlon = isDecathlon(root);
+            UploadedTaskCheck check = new UploadedTaskCheck(config.threads());
+            check.requireThreeDimensional(root, decathlon);
+            Path taskDir = decathlon ? convertDecathlon(root, name, work) : root;
+            check.requireIntegrity(taskDir);
             List<String> keys = new ArrayList<>();
             for (String part : TASK_PARTS) {
                 Path p = taskDir.resolve(part);
                 if (Files.isRegularFile(p)) {
-                    String key = rawPrefix + task + "/" + part;
+                    String key = config.rawPrefix() + task + "/" + part;
                     store.put(key, p);
                     keys.add(key);
                 } else if (Files.isDirectory(p)) {
-                    keys.addAll(StoreFolders.upload(store, p, rawPrefix + task + "/" + part + "/"));
+                    keys.addAll(StoreFolders.upload(store, p, config.rawPrefix() + task + "/" + part + "/"));
                 }
             }
             return keys;
@@ -92,67 +99,100 @@ final class DatasetUpload {
     }
 
     private void extract(InputStream in, Path dir) throws IOException {
-        long[] read = {0};
-        InputStream limited = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                int b = in.read();
-                if (b >= 0) {
-                    count(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = in.read(buf, off, len);
-                if (n > 0) {
-                    count(n);
-                }
-                return n;
-            }
-
-            private void count(int n) {
-                read[0] += n;
-                if (read[0] > maxBytes) {
-                    throw new Rejected("upload larger than " + maxBytes + " bytes", true);
-                }
-            }
-        };
+        long maxBytes = config.maxUploadBytes();
+        long maxExtracted = maxBytes * MAX_EXPANSION;
+        CountingInput counted = new CountingInput(in, maxBytes);
         long extractedBytes = 0;
         int entries = 0;
+        int files = 0;
         byte[] buffer = new byte[1 << 16];
-        try (ZipInputStream zip = new ZipInputStream(limited)) {
+        try (ZipInputStream zip = new ZipInputStream(counted)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (++entries > config.maxUploadEntries()) {
+                    throw new Rejected("the zip holds more than " + config.maxUploadEntries()
+                            + " entries (nnunet.planner.max-upload-entries)", 413);
+                }
                 String entryName = entry.getName();
                 String body = entryName.endsWith("/") ? entryName.substring(0, entryName.length() - 1) : entryName;
                 try {
                     ObjectKeys.requireValidKey(body);
                 } catch (InvalidObjectKeyException e) {
-                    throw new Rejected("zip entry '" + entryName + "' refused: " + e.getMessage(), false);
+                    throw new Rejected("zip entry '" + entryName + "' refused: " + e.getMessage(), 400);
                 }
                 if (entry.isDirectory() || hidden(body)) {
                     continue;
                 }
+                if (entry.getSize() > maxExtracted - extractedBytes) {
+                    throw new Rejected("zip entry '" + entryName + "' declares " + entry.getSize() + " bytes: the zip "
+                            + "would expand to more than " + maxExtracted + " bytes", 413);
+                }
                 Path target = dir.resolve(body).normalize();
                 if (!target.startsWith(dir)) {
-                    throw new Rejected("zip entry '" + entryName + "' escapes the task folder", false);
+                    throw new Rejected("zip entry '" + entryName + "' escapes the task folder", 400);
                 }
-                Files.createDirectories(target.getParent());
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    for (int n; (n = zip.read(buffer)) > 0; ) {
-                        extractedBytes += n;
-                        if (extractedBytes > maxBytes * MAX_EXPANSION) {
-                            throw new Rejected("zip expands to more than " + maxBytes * MAX_EXPANSION + " bytes", true);
+                try {
+                    Files.createDirectories(target.getParent());
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        for (int n; (n = zip.read(buffer)) > 0; ) {
+                            extractedBytes += n;
+                            if (extractedBytes > maxExtracted) {
+                                throw new Rejected("zip entry '" + entryName + "' expands the zip past "
+                                        + maxExtracted + " bytes (a zip bomb?)", 413);
+                            }
+                            out.write(buffer, 0, n);
                         }
-                        out.write(buffer, 0, n);
                     }
+                } catch (FileSystemException e) {
+                    throw new Rejected("zip entry '" + entryName + "' clashes with another entry (a file and a "
+                            + "folder of one name)", 400);
                 }
-                entries++;
+                files++;
             }
+        } catch (ZipException | EOFException e) {
+            throw new Rejected("the upload is not a valid zip: " + e.getMessage(), 400);
         }
-        if (entries == 0) {
-            throw new Rejected("the upload is not a zip or holds no files", false);
+        if (counted.count == 0) {
+            throw new Rejected("the upload is empty (0 bytes): send the task as a zip", 400);
+        }
+        if (files == 0) {
+            throw new Rejected("the upload is not a zip or holds no files", 400);
+        }
+    }
+
+    /** Counts the body's bytes and refuses past the limit (for bodies sent without a Content-Length). */
+    private static final class CountingInput extends InputStream {
+        private final InputStream in;
+        private final long max;
+        long count;
+
+        CountingInput(InputStream in, long max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        private void add(int n) {
+            count += n;
+            if (count > max) {
+                throw new Rejected("upload larger than " + max + " bytes (nnunet.planner.max-upload-bytes)", 413);
+            }
         }
     }
 
@@ -176,14 +216,14 @@ final class DatasetUpload {
                 return dirs.get(0);
             }
         }
-        throw new Rejected("no dataset.json at the zip's root or in its single top-level folder", false);
+        throw new Rejected("no dataset.json at the zip's root or in its single top-level folder", 400);
     }
 
     /** Decathlon images carry no {@code _XXXX} modality suffix. */
     private static boolean isDecathlon(Path root) throws IOException {
         Path images = root.resolve("imagesTr");
         if (!Files.isDirectory(images)) {
-            throw new Rejected("imagesTr is missing", false);
+            throw new Rejected("imagesTr is missing", 400);
         }
         try (Stream<Path> files = Files.list(images)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".nii.gz"))
@@ -191,6 +231,7 @@ final class DatasetUpload {
         }
     }
 
+    /** Converts into {@code work/converted/TaskXXX_NAME}; returns that folder. */
     private static Path convertDecathlon(Path root, TaskName task, Path work) throws IOException {
         // DecathlonConverter reads the task from a TaskXX_NAME folder name; the id is replaced by the requested one
         Path named = work.resolve("decathlon").resolve("Task00_" + task.name());
@@ -202,7 +243,7 @@ final class DatasetUpload {
         try {
             return DecathlonConverter.convert(named, work.resolve("converted"), task.id(), 2).outputFolder();
         } catch (IllegalArgumentException e) {
-            throw new Rejected(e.getMessage(), false);
+            throw new Rejected(e.getMessage().replace(work.toString(), "upload"), 422);
         }
     }
 }

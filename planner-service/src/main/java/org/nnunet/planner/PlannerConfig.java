@@ -32,7 +32,11 @@ public interface PlannerConfig {
     @WithDefault("2")
     int threads();
 
-    /** Largest accepted REST upload (zip), in bytes. */
+    /** Largest accepted REST upload (zip), in bytes; its extracted files may total 20 times as much. */
     @WithDefault("2147483648")
     long maxUploadBytes();
+
+    /** Most entries (files and folders) an uploaded zip may hold: a zip of many empty entries is a bomb too. */
+    @WithDefault("100000")
+    int maxUploadEntries();
 }

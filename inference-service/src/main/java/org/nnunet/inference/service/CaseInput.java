@@ -120,6 +120,11 @@ final class CaseInput {
             if (Files.size(file) == 0) {
                 throw new ApiException(400, "'" + name + "' is empty (0 bytes)");
             }
+            long ndim = NiftiIO.readHeader(file).dim()[0];
+            if (ndim < 3) { // the reader would give (1, y, x); the model was trained on 3D files
+                throw new ApiException(422, "'" + name + "' has " + ndim + " dimensions, expected a 3D image (a 2D "
+                        + "image as a 3D file with one slice)");
+            }
             Volume v = NiftiIO.read(file);
             if (v.voxelCount() > maxVoxels) {
                 throw new ApiException(413, "'" + name + "' has " + v.voxelCount() + " voxels, more than the limit "

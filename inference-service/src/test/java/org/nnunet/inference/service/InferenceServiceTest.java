@@ -251,7 +251,8 @@ class InferenceServiceTest {
     @Order(3)
     @DisplayName("hostile uploads each get a 4xx with a clear JSON message and the service stays healthy")
     void hostileUploads() throws IOException {
-        byte[] m0 = nifti(TinyModel.image(1, 0, GEOMETRY), ".nii.gz");
+        Volume m0Volume = TinyModel.image(1, 0, GEOMETRY);
+        byte[] m0 = nifti(m0Volume, ".nii.gz");
         byte[] m1 = nifti(TinyModel.image(1, 1, GEOMETRY), ".nii.gz");
         Volume small = new Volume(new int[] {10, 24, 28}, new float[10 * 24 * 28], GEOMETRY);
         java.util.Arrays.fill(small.data(), 1f);
@@ -268,7 +269,15 @@ class InferenceServiceTest {
                         422, "must share one grid"),
                 new Hostile("mismatched spacing", Map.of("c_0000.nii.gz", m0, "c_0001.nii.gz",
                         nifti(TinyModel.image(1, 1, otherSpacing), ".nii.gz")), 422, "spacing"),
+                new Hostile("2D file", Map.of("c_0000.nii.gz", withDims(oneSlice(m0Volume), 2),
+                        "c_0001.nii.gz", m1), 422, "'c_0000.nii.gz' has 2 dimensions, expected a 3D image"),
+                new Hostile("4D file (2 volumes)", Map.of("c_0000.nii.gz", m0, "c_0001.nii.gz", fourD()), 422,
+                        "has 2 volumes"),
                 new Hostile("path traversal in the name", Map.of("../../etc/c_0000.nii.gz", m0, "c_0001.nii.gz", m1),
+                        400, "path"),
+                new Hostile("absolute path as the name", Map.of("/etc/c_0000.nii.gz", m0, "c_0001.nii.gz", m1),
+                        400, "path"),
+                new Hostile("backslash path as the name", Map.of("..\\..\\c_0000.nii.gz", m0, "c_0001.nii.gz", m1),
                         400, "path"),
                 new Hostile("wrong extension", Map.of("c_0000.png", m0, "c_0001.nii.gz", m1), 400, "CASE_XXXX"),
                 new Hostile("two cases in one request", Map.of("a_0000.nii.gz", m0, "b_0001.nii.gz", m1), 400,
@@ -311,6 +320,34 @@ class InferenceServiceTest {
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         buf.putShort(42, (short) 30000).putShort(44, (short) 30000).putShort(46, (short) 30000);
         return b;
+    }
+
+    /** The gzipped NIfTI-1 of {@code v} with {@code dim[0] = ndim} (a 2D header keeps the bytes valid: z is 1). */
+    static byte[] withDims(Volume v, int ndim) throws IOException {
+        byte[] nii = nifti(v, ".nii");
+        ByteBuffer.wrap(nii).order(ByteOrder.LITTLE_ENDIAN).putShort(40, (short) ndim);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(nii);
+        }
+        return gz.toByteArray();
+    }
+
+    static Volume oneSlice(Volume v) {
+        int[] s = v.shape();
+        return new Volume(new int[] {1, s[1], s[2]}, java.util.Arrays.copyOf(v.data(), s[1] * s[2]), v.geometry());
+    }
+
+    /** A 4D NIfTI-1 holding two volumes of the model's shape: a 3D file of twice the slices, re-labelled. */
+    static byte[] fourD() throws IOException {
+        Volume one = TinyModel.image(1, 1, GEOMETRY);
+        int[] s = one.shape();
+        float[] two = java.util.Arrays.copyOf(one.data(), one.data().length * 2);
+        System.arraycopy(one.data(), 0, two, one.data().length, one.data().length);
+        byte[] nii = nifti(new Volume(new int[] {2 * s[0], s[1], s[2]}, two, GEOMETRY), ".nii");
+        ByteBuffer.wrap(nii).order(ByteOrder.LITTLE_ENDIAN).putShort(40, (short) 4).putShort(46, (short) s[0])
+                .putShort(48, (short) 2);
+        return nii;
     }
 
     /** Sends only the headers of a POST declaring {@code length} bytes; returns what the server answers. */
