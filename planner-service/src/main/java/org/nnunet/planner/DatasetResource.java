@@ -59,7 +59,7 @@ public class DatasetResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         Response.Status s = Response.Status.fromStatusCode(status);
-        body.put("error", s == null ? "Error" : s.getReasonPhrase());
+        body.put("error", s != null ? s.getReasonPhrase() : status == 422 ? "Unprocessable Content" : "Error");
         body.put("message", message);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }

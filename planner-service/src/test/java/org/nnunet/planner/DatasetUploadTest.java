@@ -49,6 +49,7 @@ import java.util.zip.ZipOutputStream;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,7 +151,8 @@ class DatasetUploadTest {
 
     @Test
     @DisplayName("hostile dataset uploads (issue 9 list) each get a 4xx naming the file or problem; nothing stored, no "
-            + "dataset version, no temp folder left, service ready, a valid upload right after is accepted")
+            + "dataset version, no temp folder left, service ready; a valid upload right after (holding a nested zip "
+            + "bomb, stored unopened) is accepted")
     void hostileUploadsAreRefusedAndLeaveNothingBehind() throws Exception {
         String task = TestTasks.unique("Hostile");
         String m0 = "imagesTr/tiny_000_0000.nii.gz";
@@ -207,8 +209,11 @@ class DatasetUploadTest {
 
         Set<String> tempBefore = uploadTempFolders();
         for (Hostile h : table) {
+            long start = System.nanoTime();
             io.restassured.response.Response r = api().contentType("application/zip").body(h.body())
                     .when().post("/v1/datasets/" + task);
+            System.out.printf("hostile upload | %s | %d bytes | %d | %d ms%n", h.name(), h.body().length,
+                    r.statusCode(), (System.nanoTime() - start) / 1_000_000);
             assertEquals(h.status(), r.statusCode(), h.name() + ": " + r.asString());
             assertEquals(h.status(), r.jsonPath().getInt("status"), h.name() + ": " + r.asString());
             assertTrue(r.jsonPath().getString("message").contains(h.message()), h.name() + ": " + r.asString());
@@ -236,8 +241,11 @@ class DatasetUploadTest {
         assertEquals(List.of(), KafkaTopics.await(Topics.DATASET_VERSION_CREATED, r -> task.equals(r.key()), 1,
                 Duration.ofSeconds(4)), "no dataset version (debounce 2 s) from refused uploads");
 
-        api().contentType("application/zip").body(tinyTaskZip(dir -> { })).when().post("/v1/datasets/" + task)
-                .then().statusCode(202).body("objects", is(5));
+        // a zip inside is a file like any other: stored as uploaded, never opened (this one is a zip bomb)
+        byte[] nested = bomb(61_000_000);
+        api().contentType("application/zip").body(tinyTaskZip(dir -> Files.write(dir.resolve("imagesTr/notes.zip"),
+                nested))).when().post("/v1/datasets/" + task).then().statusCode(202).body("objects", is(6));
+        assertArrayEquals(nested, store.getBytes("raw/" + task + "/imagesTr/notes.zip"));
         assertEquals(1, KafkaTopics.await(Topics.DATASET_VERSION_CREATED, r -> task.equals(r.key()), 1,
                 Duration.ofSeconds(30)).size(), "the valid upload after them becomes a version");
     }

@@ -284,9 +284,12 @@ class InferenceServiceTest {
                         "different cases"),
                 new Hostile("no file", Map.of(), 400, "no file"));
         for (Hostile h : table) {
+            long start = System.nanoTime();
             Response r = h.files().isEmpty()
                     ? auth().multiPart("note", "no files").post("/v1/tasks/" + TASK + "/predictions")
                     : predict(h.files());
+            System.out.printf("hostile upload | %s | %d | %d ms%n", h.name(), r.statusCode(),
+                    (System.nanoTime() - start) / 1_000_000);
             assertEquals(h.status(), r.statusCode(), h.name() + ": " + r.asString());
             assertTrue(r.jsonPath().getString("message").contains(h.message()), h.name() + ": " + r.asString());
         }
