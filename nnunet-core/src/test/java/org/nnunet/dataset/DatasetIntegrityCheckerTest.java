@@ -121,6 +121,19 @@ class DatasetIntegrityCheckerTest {
     }
 
     @Test
+    @DisplayName("geometryMismatchIsError: the same mismatches are errors (v1 stops plan_and_preprocess on them)")
+    void geometryMismatchAsError() throws IOException {
+        ImageGeometry spacing = new ImageGeometry(new double[] {0.8, 0.9, 5.0}, new double[] {-10, 20, 5},
+                new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
+        NiftiIO.write(TaskFixture.image(1, spacing), NiftiDataType.FLOAT32, task.imageTr("case_a", 1));
+        IntegrityReport strict = new DatasetIntegrityChecker(2, true).check(task.folder);
+        assertOneErrorMentioning(strict, "training case case_a", "the spacing", "case_a_0001.nii.gz",
+                "labelsTr/case_a.nii.gz");
+        assertEquals(List.of(), strict.warnings());
+        assertTrue(check().ok(), "a warning only by default");
+    }
+
+    @Test
     @DisplayName("a spacing difference within np.isclose tolerance (rtol 1e-5) is no mismatch")
     void geometryWithinTolerance() throws IOException {
         ImageGeometry g = new ImageGeometry(new double[] {0.8 * (1 + 2e-6), 0.9, 2.5}, new double[] {-10, 20, 5},

@@ -72,6 +72,20 @@ class NiftiIOTest {
     }
 
     @Test
+    @DisplayName("readHeader gives the dimensions of a .nii.gz without its voxels; a 0-byte file names the file")
+    void readsHeaderOnly() throws IOException {
+        Path gz = tmp.resolve("h.nii.gz");
+        NiftiIO.write(new Volume(new int[] {4, 5, 6}, new float[120], ImageGeometry.identity(new double[] {1, 1, 2})),
+                NiftiDataType.INT16, gz);
+        NiftiHeader h = NiftiIO.readHeader(gz);
+        assertArrayEquals(new long[] {3, 6, 5, 4, 1, 1, 1, 1}, h.dim());
+        assertEquals(NiftiDataType.INT16.code, h.datatypeCode());
+        Path empty = Files.createFile(tmp.resolve("empty.nii.gz"));
+        NiftiFormatException e = assertThrows(NiftiFormatException.class, () -> NiftiIO.readHeader(empty));
+        assertTrue(e.getMessage().startsWith(empty.toString()), e.getMessage());
+    }
+
+    @Test
     @DisplayName("write then read keeps shape, geometry and values (float32 .nii.gz, uint8 .nii)")
     void roundTrip() throws IOException {
         ImageGeometry g = new ImageGeometry(new double[] {0.7, 0.8, 3.1}, new double[] {-12.5, 40.25, 7},
