@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * What an uploaded task must pass before anything of it is stored: 3D NIfTI files only, then nnU-Net v1's
- * verify_dataset_integrity ({@link DatasetIntegrityChecker}) with geometry mismatches as errors, since v1's final
- * {@code raise Warning} for them stops nnUNet_plan_and_preprocess. A failure is a 422 naming the file.
+ * verify_dataset_integrity ({@link DatasetIntegrityChecker}) with geometry mismatches as errors, since v1 raises
+ * for them and so stops nnUNet_plan_and_preprocess. A failure is a 422 naming the file.
  */
 final class UploadedTaskCheck {
 
