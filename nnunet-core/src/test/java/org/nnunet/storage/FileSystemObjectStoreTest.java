@@ -61,7 +61,7 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
-    @DisplayName("sweepTemporary deletes temp files older than the age anywhere under the root, keeps young ones and objects")
+    @DisplayName("sweepTemporary deletes temp files older than the age anywhere under the root, keeps the rest")
     void sweepRemovesOldTemporaryFiles() throws IOException {
         store.putBytes("a/b.bin", new byte[10]);
         Path killedPut = root.resolve("a").resolve(ObjectKeys.TEMP_MARKER + "-1.part");
