@@ -253,16 +253,16 @@ public final class MinioObjectStore implements ObjectStore, TemporaryLeftovers {
         String keyMarker = null;
         String uploadIdMarker = null;
         while (true) {
-            ListMultipartUploadsArgs.Builder args = ListMultipartUploadsArgs.builder().bucket(bucket)
-                    .prefix(TEMP_PREFIX);
+            // no prefix in the request: MinIO answers a prefix only when it is a whole key (minio/minio#20989)
+            ListMultipartUploadsArgs.Builder args = ListMultipartUploadsArgs.builder().bucket(bucket);
             if (keyMarker != null) {
                 args.keyMarker(keyMarker).uploadIdMarker(uploadIdMarker);
             }
             ListMultipartUploadsResult page =
-                    await(uploads.listMultipartUploads(args.build()), "list multipart uploads under").result();
+                    await(uploads.listMultipartUploads(args.build()), "list multipart uploads for").result();
             for (ListMultipartUploadsResult.Upload upload : page.uploads() == null
                     ? List.<ListMultipartUploadsResult.Upload>of() : page.uploads()) {
-                if (upload.initiated().toInstant().isAfter(cutoff)) {
+                if (!upload.objectName().startsWith(TEMP_PREFIX) || upload.initiated().toInstant().isAfter(cutoff)) {
                     continue;
                 }
                 try {

@@ -1,5 +1,6 @@
 package org.nnunet.storage;
 
+import io.minio.AbortMultipartUploadArgs;
 import io.minio.CreateMultipartUploadArgs;
 import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsArgs;
@@ -118,22 +119,28 @@ class MinioObjectStoreTest extends ObjectStoreContractTest {
                 .object(cutUpload).build()).get().result().uploadId();
         async.uploadPart(UploadPartArgs.builder().bucket(store.bucket()).object(cutUpload).uploadId(uploadId)
                 .partNumber(1).data(new byte[1000], 1000).build()).get();
-        assertEquals(List.of(cutUpload), pendingUploads(async));
+        // an upload outside the temporary prefix (another client's, in progress) is none of the sweep's business
+        String foreignUpload = "a/uploading.bin";
+        String foreignId = async.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(store.bucket())
+                .object(foreignUpload).build()).get().result().uploadId();
+        assertEquals(List.of(cutUpload, foreignUpload), pendingUploads(async));
 
         assertEquals(SweptLeftovers.NONE, store.sweepTemporary(Duration.ofDays(1)), "all leftovers are young");
         assertEquals(List.of(leftover, "a/b.bin"), rawKeys().stream().sorted().toList());
-        assertEquals(List.of(cutUpload), pendingUploads(async));
+        assertEquals(List.of(cutUpload, foreignUpload), pendingUploads(async));
 
         assertEquals(new SweptLeftovers(1, 1234, 1), store.sweepTemporary(Duration.ZERO));
         assertEquals(List.of("a/b.bin"), rawKeys());
-        assertEquals(List.of(), pendingUploads(async));
+        assertEquals(List.of(foreignUpload), pendingUploads(async));
         assertEquals(10, store.getBytes("a/b.bin").length);
+        async.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(store.bucket()).object(foreignUpload)
+                .uploadId(foreignId).build()).get();
     }
 
     private static List<String> pendingUploads(MinioAsyncClient async) throws Exception {
         ListMultipartUploadsResult result = async.listMultipartUploads(
                 ListMultipartUploadsArgs.builder().bucket(store.bucket()).build()).get().result();
         return result.uploads() == null ? List.of()
-                : result.uploads().stream().map(ListMultipartUploadsResult.Upload::objectName).toList();
+                : result.uploads().stream().map(ListMultipartUploadsResult.Upload::objectName).sorted().toList();
     }
 }
