@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.io.Reader;
@@ -163,6 +168,37 @@ class ManifestInvariantsTest {
             missing.removeAll(available);
             assertEquals(Set.of(), missing, overlay + " " + service + " reads variables its Deployment does not set");
         }
+    }
+
+    /**
+     * Belt and braces behind the services' sweep of interrupted writes (TemporaryLeftoverSweeper, 6 h): the setup
+     * Job gives the bucket a lifecycle rule expiring the temporary prefix (ObjectKeys.TEMP_MARKER + "/") after a
+     * day, and MinIO aborts incomplete multipart uploads after 24 h (it ignores AbortIncompleteMultipartUpload).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void minioExpiresTemporaryLeftoversAfterADay(String overlay) throws Exception {
+        RenderedManifests m = RenderedManifests.render(overlay);
+        Container minio = m.typed("StatefulSet", "minio", StatefulSet.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertEquals("24h", env(minio, "MINIO_API_STALE_UPLOADS_EXPIRY"), "stale multipart uploads aborted");
+
+        Container mc = m.typed("Job", "minio-setup", Job.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertTrue(String.join(" ", mc.getArgs()).contains(
+                "printf '%s' \"$NNUNET_BUCKET_LIFECYCLE\" | mc ilm rule import \"local/$NNUNET_STORE_BUCKET\""),
+                "the setup Job imports the lifecycle into the bucket: " + mc.getArgs());
+        JsonNode rules = new ObjectMapper().readTree(env(mc, "NNUNET_BUCKET_LIFECYCLE")).path("Rules");
+        assertEquals(1, rules.size(), rules.toString());
+        JsonNode rule = rules.get(0);
+        assertEquals("Enabled", rule.path("Status").asText());
+        assertEquals(".nnunet-tmp/", rule.path("Filter").path("Prefix").asText(), "only the temporary prefix");
+        assertEquals(1, rule.path("Expiration").path("Days").asInt());
+    }
+
+    private static String env(Container c, String name) {
+        return c.getEnv().stream().filter(v -> v.getName().equals(name)).map(EnvVar::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(c.getName() + " does not set " + name));
     }
 
     @Test

@@ -5,12 +5,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,9 +28,10 @@ import java.util.stream.Stream;
  *
  * <p>Writes go to a temporary file in the target's own folder (same filesystem, hidden from {@link #list}) that is
  * flushed to disk and then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so readers never
- * see a half-written file and a failed write leaves the previous file untouched.
+ * see a half-written file and a failed write leaves the previous file untouched. A killed process leaves its
+ * temporary file behind, which {@link #sweepTemporary} removes once it is old enough.
  */
-public final class FileSystemObjectStore implements ObjectStore {
+public final class FileSystemObjectStore implements ObjectStore, TemporaryLeftovers {
 
     private final Path root;
 
@@ -171,6 +176,38 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public String location() {
         return root.toUri().toString();
+    }
+
+    /**
+     * Deletes the temporary files ({@code .nnunet-tmp-*.part} of puts and copies, {@code .nnunet-tmp-ready-*} of
+     * the services' readiness probe) anywhere under the root, last modified more than {@code olderThan} ago; a
+     * file being written is modified all the time, so it stays young.
+     */
+    @Override
+    public SweptLeftovers sweepTemporary(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        int[] files = {0};
+        long[] bytes = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() && file.getFileName().toString().startsWith(ObjectKeys.TEMP_MARKER)
+                        && !attrs.lastModifiedTime().toInstant().isAfter(cutoff) && Files.deleteIfExists(file)) {
+                    files[0]++;
+                    bytes[0] += attrs.size();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // published or deleted while we walked
+                }
+                throw e;
+            }
+        });
+        return new SweptLeftovers(files[0], bytes[0], 0);
     }
 
     private Path newTempFile(Path target) throws IOException {

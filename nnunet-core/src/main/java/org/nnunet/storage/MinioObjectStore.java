@@ -1,10 +1,13 @@
 package org.nnunet.storage;
 
+import io.minio.AbortMultipartUploadArgs;
 import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.GetObjectArgs;
+import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -16,16 +19,22 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
+import io.minio.messages.ListMultipartUploadsResult;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An {@link ObjectStore} in one bucket of MinIO or any S3-compatible server, through the MinIO Java SDK.
@@ -40,9 +49,10 @@ import java.util.UUID;
  * object-created events (MinIO bucket notifications) see one event for the final key, for complete data only, and
  * can ignore the temporary prefix. The price is one extra copy request, and server-side copy is limited to
  * 5 GiB per object (nnU-Net checkpoints and volumes are far smaller). {@link #list} never shows the temporary
- * prefix; an interrupted process can leave objects there, which a bucket lifecycle rule may expire.
+ * prefix; an interrupted process can leave objects (and incomplete multipart uploads) there, which
+ * {@link #sweepTemporary} removes once they are old enough.
  */
-public final class MinioObjectStore implements ObjectStore {
+public final class MinioObjectStore implements ObjectStore, TemporaryLeftovers {
 
     /** Multipart part size: the S3 minimum, so memory per upload stays small. */
     static final long PART_SIZE = 5L * 1024 * 1024;
@@ -50,11 +60,15 @@ public final class MinioObjectStore implements ObjectStore {
     private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchObject", "NotFound");
 
     private final MinioClient client;
+    /** Only for listing and aborting multipart uploads, which SDK 9's {@link MinioClient} does not expose. */
+    private final MinioAsyncClient uploads;
     private final String bucket;
     private final String location;
 
-    public MinioObjectStore(MinioClient client, String bucket, String endpoint) {
+    /** Both clients must point at the same server with the same credentials. */
+    public MinioObjectStore(MinioClient client, MinioAsyncClient uploads, String bucket, String endpoint) {
         this.client = client;
+        this.uploads = uploads;
         this.bucket = bucket;
         this.location = "s3://" + bucket + " at " + endpoint;
     }
@@ -62,7 +76,9 @@ public final class MinioObjectStore implements ObjectStore {
     /** Connects with path-style requests and static credentials (what MinIO and S3Proxy expect). */
     public static MinioObjectStore connect(String endpoint, String accessKey, String secretKey, String bucket) {
         MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
-        return new MinioObjectStore(client, bucket, endpoint);
+        MinioAsyncClient uploads = MinioAsyncClient.builder().endpoint(endpoint).credentials(accessKey, secretKey)
+                .build();
+        return new MinioObjectStore(client, uploads, bucket, endpoint);
     }
 
     public MinioClient client() {
@@ -203,6 +219,88 @@ public final class MinioObjectStore implements ObjectStore {
     @Override
     public String location() {
         return location;
+    }
+
+    /**
+     * Deletes the objects under {@code .nnunet-tmp/} last modified more than {@code olderThan} ago (by the server's
+     * clock) and aborts the multipart uploads to that prefix initiated before then: what a put cut by a killed
+     * client or by the server's death leaves behind.
+     */
+    @Override
+    public SweptLeftovers sweepTemporary(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        int objects = 0;
+        long bytes = 0;
+        try {
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(TEMP_PREFIX).recursive(true).build())) {
+                Item item = r.get();
+                if (item.isDir() || item.lastModified().toInstant().isAfter(cutoff)) {
+                    continue;
+                }
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(item.objectName()).build());
+                objects++;
+                bytes += item.size();
+            }
+        } catch (MinioException e) {
+            throw failure("sweep temporary objects under", TEMP_PREFIX, e);
+        }
+        return new SweptLeftovers(objects, bytes, abortUploadsInitiatedBefore(cutoff));
+    }
+
+    private int abortUploadsInitiatedBefore(Instant cutoff) throws IOException {
+        int aborted = 0;
+        String keyMarker = null;
+        String uploadIdMarker = null;
+        while (true) {
+            // no prefix in the request: MinIO answers a prefix only when it is a whole key (minio/minio#20989)
+            ListMultipartUploadsArgs.Builder args = ListMultipartUploadsArgs.builder().bucket(bucket);
+            if (keyMarker != null) {
+                args.keyMarker(keyMarker).uploadIdMarker(uploadIdMarker);
+            }
+            ListMultipartUploadsResult page =
+                    await(uploads.listMultipartUploads(args.build()), "list multipart uploads for").result();
+            for (ListMultipartUploadsResult.Upload upload : page.uploads() == null
+                    ? List.<ListMultipartUploadsResult.Upload>of() : page.uploads()) {
+                if (!upload.objectName().startsWith(TEMP_PREFIX) || upload.initiated().toInstant().isAfter(cutoff)) {
+                    continue;
+                }
+                try {
+                    await(uploads.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(bucket)
+                            .object(upload.objectName()).uploadId(upload.uploadId()).build()),
+                            "abort multipart upload " + upload.uploadId() + " of");
+                    aborted++;
+                } catch (IOException e) {
+                    // another sweeper (a replica) aborted it first
+                    if (!(e.getCause() instanceof ErrorResponseException ere
+                            && "NoSuchUpload".equals(ere.errorResponse().code()))) {
+                        throw e;
+                    }
+                }
+            }
+            if (!page.isTruncated()) {
+                return aborted;
+            }
+            keyMarker = page.nextKeyMarker();
+            uploadIdMarker = page.nextUploadIdMarker();
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> call, String action) throws IOException {
+        try {
+            return call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(action + " '" + TEMP_PREFIX + "' in " + location + " interrupted");
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof MinioException me) {
+                    throw failure(action, TEMP_PREFIX, me);
+                }
+            }
+            throw new IOException(action + " '" + TEMP_PREFIX + "' in " + location + " failed: " + e.getCause(),
+                    e.getCause());
+        }
     }
 
     private void publish(String tmp, String key, long expectedLength) throws MinioException, IOException {

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -55,5 +58,34 @@ class FileSystemObjectStoreTest extends ObjectStoreContractTest {
         // a temp file of a write in progress (or of a killed process) must not be listed
         Files.writeString(root.resolve("a").resolve(ObjectKeys.TEMP_MARKER + "-123.part"), "partial");
         assertEquals(List.of("a/b.bin"), keys(store.list("")));
+    }
+
+    @Test
+    @DisplayName("sweepTemporary deletes temp files older than the age anywhere under the root, keeps the rest")
+    void sweepRemovesOldTemporaryFiles() throws IOException {
+        store.putBytes("a/b.bin", new byte[10]);
+        Path killedPut = root.resolve("a").resolve(ObjectKeys.TEMP_MARKER + "-1.part");
+        Path killedProbe = root.resolve(ObjectKeys.TEMP_MARKER + "-ready-2.probe");
+        Path inFlight = root.resolve("a").resolve(ObjectKeys.TEMP_MARKER + "-3.part");
+        Files.write(killedPut, new byte[700]);
+        Files.write(killedProbe, new byte[0]);
+        Files.write(inFlight, new byte[50]);
+        FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+        Files.setLastModifiedTime(killedPut, twoHoursAgo);
+        Files.setLastModifiedTime(killedProbe, twoHoursAgo);
+        Files.setLastModifiedTime(root.resolve("a/b.bin"), twoHoursAgo);
+
+        assertEquals(new SweptLeftovers(2, 700, 0), store.sweepTemporary(TemporaryLeftovers.DEFAULT_MIN_AGE));
+        assertEquals(List.of(inFlight, root.resolve("a/b.bin")), regularFiles());
+
+        assertEquals(new SweptLeftovers(1, 50, 0), store.sweepTemporary(Duration.ZERO));
+        assertEquals(List.of(root.resolve("a/b.bin")), regularFiles());
+        assertEquals(SweptLeftovers.NONE, store.sweepTemporary(Duration.ZERO));
+    }
+
+    private List<Path> regularFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
     }
 }

@@ -1,17 +1,26 @@
 package org.nnunet.storage;
 
+import io.minio.AbortMultipartUploadArgs;
+import io.minio.CreateMultipartUploadArgs;
+import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.PutObjectArgs;
 import io.minio.RemoveBucketArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.UploadPartArgs;
 import io.minio.messages.Item;
+import io.minio.messages.ListMultipartUploadsResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -93,5 +102,45 @@ class MinioObjectStoreTest extends ObjectStoreContractTest {
                 setting("nnunet.s3.access-key"), "not-the-secret", store.bucket());
         IOException e = assertThrows(IOException.class, () -> wrong.getBytes("a/b.bin"));
         assertTrue(e.getMessage().contains(store.bucket()), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("sweepTemporary deletes old .nnunet-tmp/ objects and aborts old multipart uploads there, nothing else")
+    void sweepRemovesOldLeftovers() throws Exception {
+        store.putBytes("a/b.bin", new byte[10]);
+        // what a put cut by a killed client leaves: its temporary object, and a multipart upload never completed
+        String leftover = ObjectKeys.TEMP_MARKER + "/" + UUID.randomUUID();
+        store.client().putObject(PutObjectArgs.builder().bucket(store.bucket()).object(leftover)
+                .stream(new ByteArrayInputStream(new byte[1234]), 1234L, null).build());
+        MinioAsyncClient async = MinioAsyncClient.builder().endpoint(setting("nnunet.s3.endpoint"))
+                .credentials(setting("nnunet.s3.access-key"), setting("nnunet.s3.secret-key")).build();
+        String cutUpload = ObjectKeys.TEMP_MARKER + "/" + UUID.randomUUID();
+        String uploadId = async.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(store.bucket())
+                .object(cutUpload).build()).get().result().uploadId();
+        async.uploadPart(UploadPartArgs.builder().bucket(store.bucket()).object(cutUpload).uploadId(uploadId)
+                .partNumber(1).data(new byte[1000], 1000).build()).get();
+        // an upload outside the temporary prefix (another client's, in progress) is none of the sweep's business
+        String foreignUpload = "a/uploading.bin";
+        String foreignId = async.createMultipartUpload(CreateMultipartUploadArgs.builder().bucket(store.bucket())
+                .object(foreignUpload).build()).get().result().uploadId();
+        assertEquals(List.of(cutUpload, foreignUpload), pendingUploads(async));
+
+        assertEquals(SweptLeftovers.NONE, store.sweepTemporary(Duration.ofDays(1)), "all leftovers are young");
+        assertEquals(List.of(leftover, "a/b.bin"), rawKeys().stream().sorted().toList());
+        assertEquals(List.of(cutUpload, foreignUpload), pendingUploads(async));
+
+        assertEquals(new SweptLeftovers(1, 1234, 1), store.sweepTemporary(Duration.ZERO));
+        assertEquals(List.of("a/b.bin"), rawKeys());
+        assertEquals(List.of(foreignUpload), pendingUploads(async));
+        assertEquals(10, store.getBytes("a/b.bin").length);
+        async.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(store.bucket()).object(foreignUpload)
+                .uploadId(foreignId).build()).get();
+    }
+
+    private static List<String> pendingUploads(MinioAsyncClient async) throws Exception {
+        ListMultipartUploadsResult result = async.listMultipartUploads(
+                ListMultipartUploadsArgs.builder().bucket(store.bucket()).build()).get().result();
+        return result.uploads() == null ? List.of()
+                : result.uploads().stream().map(ListMultipartUploadsResult.Upload::objectName).sorted().toList();
     }
 }

@@ -24,6 +24,7 @@ import org.nnunet.service.testing.TinyVersion;
 import org.nnunet.storage.ObjectInfo;
 import org.nnunet.storage.ObjectKeys;
 import org.nnunet.storage.ObjectStore;
+import org.nnunet.storage.SweptLeftovers;
 import org.nnunet.util.NpyArray;
 import org.nnunet.util.NpyReader;
 
@@ -139,10 +140,15 @@ class PreprocessS3OutageTest {
         } finally {
             Files.delete(local);
         }
+        // the sweep every service runs (TemporaryLeftoverSweeper; here at once, with age 0) removes them all
+        SweptLeftovers swept = s3.store().sweepTemporary(Duration.ZERO);
+        assertEquals(leftovers, swept.objects(), "the sweep removes every temporary object the kill left");
+        assertEquals(visible, s3.rawKeys(), "after the sweep the bucket holds the listed objects only");
         double retries = meters.find("ft.retry.retries.total").counters().stream().mapToDouble(c -> c.count()).sum();
         System.out.printf("[fault] S3 outage %d s (SIGKILL mid-upload): readiness DOWN after %d ms, event completed "
-                + "%.1f s after the restart, %d store calls retried, %d temporary upload(s) left under %s/%n",
+                + "%.1f s after the restart, %d store calls retried, %d temporary upload(s) left under %s/ "
+                + "(swept: %d objects, %d bytes, %d incomplete multipart uploads)%n",
                 OUTAGE.toSeconds(), readinessDownMs, completedAfterMs / 1000.0, (int) retries, leftovers,
-                ObjectKeys.TEMP_MARKER);
+                ObjectKeys.TEMP_MARKER, swept.objects(), swept.bytes(), swept.multipartUploads());
     }
 }

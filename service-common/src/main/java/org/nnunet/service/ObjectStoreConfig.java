@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,26 @@ public interface ObjectStoreConfig {
     /** Create the bucket at startup if it does not exist (off by default: buckets are provisioned). */
     @WithDefault("false")
     boolean createBucket();
+
+    /** The periodic sweep of interrupted writes' leftovers ({@link TemporaryLeftoverSweeper}). */
+    TempSweep tempSweep();
+
+    interface TempSweep {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Period of the sweep (Quarkus scheduler syntax, e.g. {@code 1h}); the first one runs at start. */
+        @WithDefault("1h")
+        String every();
+
+        /**
+         * Minimum age of what is removed: a live put's temporary object lives for seconds, so this only has to
+         * exceed the longest upload (hours of margin; a bucket lifecycle rule in k8s/ expires after a day anyway).
+         */
+        @WithDefault("6h")
+        Duration olderThan();
+    }
 
     default Kind effectiveKind() {
         return kind().orElse(endpoint().isPresent() ? Kind.S3 : Kind.FILESYSTEM);

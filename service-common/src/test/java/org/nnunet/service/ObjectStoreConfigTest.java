@@ -1,5 +1,6 @@
 package org.nnunet.service;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -14,6 +15,7 @@ import org.nnunet.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +32,7 @@ class ObjectStoreConfigTest {
     static ObjectStoreConfig fromEnvironment(Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new EnvConfigSource(env, 300))
+                .withConverter(Duration.class, 200, new DurationConverter()) // Quarkus' "1h" syntax
                 .withMapping(ObjectStoreConfig.class)
                 .build();
         return config.getConfigMapping(ObjectStoreConfig.class);
@@ -59,6 +62,21 @@ class ObjectStoreConfigTest {
         ObjectStore store = new ObjectStoreProducer().objectStore(config);
         assertEquals(tmp.resolve("data"), ((FileSystemObjectStore) store).root());
         assertEquals("nnunet-data", fromEnvironment(Map.of()).root().toString());
+    }
+
+    @Test
+    @DisplayName("temporary-leftover sweep: on, every 1h, older than 6h by default; NNUNET_STORE_TEMP_SWEEP_* override")
+    void tempSweepSettings() {
+        ObjectStoreConfig.TempSweep defaults = fromEnvironment(Map.of()).tempSweep();
+        assertTrue(defaults.enabled());
+        assertEquals("1h", defaults.every());
+        assertEquals(Duration.ofHours(6), defaults.olderThan());
+
+        ObjectStoreConfig.TempSweep set = fromEnvironment(Map.of("NNUNET_STORE_TEMP_SWEEP_ENABLED", "false",
+                "NNUNET_STORE_TEMP_SWEEP_EVERY", "15m", "NNUNET_STORE_TEMP_SWEEP_OLDER_THAN", "2h")).tempSweep();
+        assertEquals(false, set.enabled());
+        assertEquals("15m", set.every());
+        assertEquals(Duration.ofHours(2), set.olderThan());
     }
 
     @Test
