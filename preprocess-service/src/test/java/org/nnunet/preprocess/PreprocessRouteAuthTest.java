@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nnunet.service.testing.RouteAuthentication;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Issue 9: every route of preprocess-service needs the token except health and metrics (skipped without servers). */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "nnunet.s3.endpoint", matches = ".+",
@@ -18,10 +20,14 @@ class PreprocessRouteAuthTest {
     Router router;
 
     @Test
-    @DisplayName("every route (OpenAPI, Vert.x router) answers 401 to a missing, wrong or mangled token;"
-            + " only health and metrics are open")
+    @DisplayName("every route (OpenAPI, Vert.x router) answers 401 to a missing, wrong or mangled token and to path"
+            + " tricks; only health and metrics are open")
     void everyRouteNeedsTheToken() {
         RouteAuthentication.Report report = RouteAuthentication.withToken("test-token-0123456789").check(router);
         System.out.println("preprocess-service routes:\n" + report.markdown());
+        // no REST resource of its own: the OpenAPI document and the catch-all are what a token must guard
+        assertTrue(report.rows().stream().anyMatch(r -> !r.open() && r.path().equals("/q/openapi")), report.markdown());
+        assertTrue(report.rows().stream().allMatch(r -> !r.open() || r.path().startsWith("/q/health")
+                || r.path().equals("/q/metrics")), report.markdown());
     }
 }

@@ -1,8 +1,8 @@
 package org.nnunet.service.testing;
 
-import io.restassured.RestAssured;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.RestAssured;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -23,8 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -88,14 +88,6 @@ public final class RouteAuthentication {
      */
     public record Report(List<Row> rows, List<Row> tricks, int requests, long millis) {
 
-        public long protectedCount() {
-            return rows.stream().filter(r -> !r.open()).count();
-        }
-
-        public long publicCount() {
-            return rows.stream().filter(Row::open).count();
-        }
-
         /** The table for docs/reliability.md: one line per route, its methods together when they answer alike. */
         public String markdown() {
             Map<String, List<String>> methods = new LinkedHashMap<>();
@@ -108,7 +100,9 @@ public final class RouteAuthentication {
                     + "|---|---|---|---|---|---|\n");
             methods.forEach((line, m) -> s.append(String.format(line, m.size() == ALL_METHODS.size() ? "all"
                     : String.join(", ", m))).append("\n"));
-            return s.append("\n").append(tricks.size()).append(" path tricks refused (")
+            return s.append("\n").append(rows.stream().filter(r -> !r.open()).count()).append(" route/method pairs need"
+                    + " the token, ").append(rows.stream().filter(Row::open).count()).append(" are public; ")
+                    .append(tricks.size()).append(" path tricks refused (")
                     .append(tricks.stream().map(Row::withoutToken).distinct().sorted().map(String::valueOf).toList())
                     .append("), ").append(requests).append(" requests in ").append(millis).append(" ms\n").toString();
         }
@@ -198,7 +192,13 @@ public final class RouteAuthentication {
             assertTrue(rows.stream().anyMatch(r -> r.open() && r.path().equals(path) && r.method().equals("GET")),
                     "GET " + path + " is not among the public routes found: " + rows);
         }
-        long tricksStart = System.nanoTime();
+        for (String declared : publicPaths) {
+            if (!declared.endsWith("/*")) {
+                assertTrue(rows.stream().anyMatch(r -> r.open() && r.path().equals(declared)
+                        && r.method().equals("GET")), "declared public GET " + declared + " is not served without a"
+                        + " token (or no route serves it): " + rows);
+            }
+        }
         boolean anyServed = false;
         for (String path : protectedPaths) {
             // the route with the token (GET only: safe to call), for the record: a trick must get 401/400/404 anyway
@@ -213,8 +213,6 @@ public final class RouteAuthentication {
             }
         }
         assertTrue(anyServed, "no protected GET route answers 200 with the token: the tricks prove nothing");
-        System.out.println("tricks " + (System.nanoTime() - tricksStart) / 1_000_000 + " ms, routes "
-                + (tricksStart - start) / 1_000_000 + " ms");
         return new Report(List.copyOf(rows), List.copyOf(trickRows), requests,
                 (System.nanoTime() - start) / 1_000_000);
     }
