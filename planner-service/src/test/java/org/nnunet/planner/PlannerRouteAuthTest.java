@@ -37,8 +37,8 @@ class PlannerRouteAuthTest {
     }
 
     @Test
-    @DisplayName("a CORS preflight (OPTIONS + Origin + Access-Control-Request-Method) passes the filter without a token,"
-            + " as browsers send it; a plain OPTIONS does not")
+    @DisplayName("a CORS preflight (OPTIONS + Origin + Access-Control-Request-Method) passes the filter without a"
+            + " token, as browsers send it; a plain OPTIONS does not")
     void corsPreflightPassesPlainOptionsDoesNot() {
         // no CORS filter configured: the REST layer answers with the allowed methods and runs no resource method
         given().header("Origin", "https://viewer.example").header("Access-Control-Request-Method", "POST")
@@ -48,7 +48,8 @@ class PlannerRouteAuthTest {
     }
 
     @Test
-    @DisplayName("an upload with a zip body but no or a wrong token is refused (401) by the filter in front of the upload handler")
+    @DisplayName("an upload with a zip body but no or a wrong token is refused (401) by the filter in front of the"
+            + " upload handler")
     void uploadWithBodyNeedsTheToken() {
         byte[] body = new byte[64 * 1024];
         given().contentType("application/zip").body(body).when().post("/v1/datasets/Task901_Tiny").then()

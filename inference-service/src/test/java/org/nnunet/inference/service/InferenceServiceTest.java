@@ -33,6 +33,7 @@ import org.nnunet.inference.ModelPackage;
 import org.nnunet.nifti.NiftiDataType;
 import org.nnunet.nifti.NiftiIO;
 import org.nnunet.service.testing.RouteAuthentication;
+import org.opentest4j.AssertionFailedError;
 import org.nnunet.storage.ObjectInfo;
 import org.nnunet.storage.ObjectStore;
 
@@ -62,6 +63,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -239,6 +241,11 @@ class InferenceServiceTest {
         assertTrue(open.containsAll(List.of("/", "/index.html", "/viewer.js", "/q/metrics", "/q/health/ready")),
                 open.toString());
         given().get("/").then().statusCode(200).body(containsString("<canvas"));
+        // the check itself: without the viewer declared public, its open files fail it
+        AssertionFailedError undeclared = assertThrows(AssertionFailedError.class,
+                () -> RouteAuthentication.withToken(TOKEN).sample("task", TASK).check(router));
+        assertTrue(undeclared.getMessage().contains("without a token but is not a declared public path"),
+                undeclared.getMessage());
     }
 
     /** One hostile upload: the files, the expected status and a piece of the expected message. */
