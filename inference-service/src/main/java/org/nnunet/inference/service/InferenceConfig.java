@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,19 @@ public interface InferenceConfig {
     /** Largest batch job, in cases. */
     @WithDefault("1000")
     int maxJobCases();
+
+    /** Returning libtorch's freed memory to the OS once the service is idle ({@link IdleMemoryTrimmer}). */
+    MemoryTrim memoryTrim();
+
+    interface MemoryTrim {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long no prediction may have run before the trim: bursts keep their memory, idle replicas shrink. */
+        @WithDefault("10s")
+        Duration idle();
+    }
 
     default List<String> readinessTasks() {
         return tasks().orElse(List.of());

@@ -9,13 +9,16 @@ import org.nnunet.image.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs predictions: one at a time per process, on one thread (two libtorch runs sharing 2 cores are slower than
@@ -42,6 +45,9 @@ public class PredictionService {
         return t;
     });
     private final AtomicInteger inFlight;
+    /** Predictions finished, and when the last one did: what {@link IdleMemoryTrimmer} waits on. */
+    private final AtomicLong executions = new AtomicLong();
+    private volatile long lastExecutionEnd = System.nanoTime();
 
     public PredictionService(ModelRegistry registry, InferenceConfig config, MeterRegistry meters) {
         this.registry = registry;
@@ -87,7 +93,15 @@ public class PredictionService {
         String caseId = CaseInput.parseName(files.keySet().iterator().next(), modalities).caseId();
         Path out = Files.createTempFile(registry.scratchDir(), "prediction-", ".nii.gz");
         try {
-            execution.submit(() -> model.predictor().predict(caseId, volumes, out)).get();
+            execution.submit(() -> {
+                try {
+                    model.predictor().predict(caseId, volumes, out);
+                } finally {
+                    lastExecutionEnd = System.nanoTime();
+                    executions.incrementAndGet();
+                }
+                return null;
+            }).get();
         } catch (InterruptedException e) {
             Files.deleteIfExists(out);
             Thread.currentThread().interrupt();
@@ -103,6 +117,21 @@ public class PredictionService {
             throw new IllegalStateException(e.getCause());
         }
         return new Prediction(out, caseId, task, model.manifest().version());
+    }
+
+    /** Predictions run so far. */
+    long executions() {
+        return executions.get();
+    }
+
+    /** Time since the last prediction finished, zero while one is running or waiting. */
+    Duration idle() {
+        return inFlight.get() > 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastExecutionEnd);
+    }
+
+    /** Runs {@code task} on the model thread, after the predictions already queued and before any later one. */
+    <T> T onModelThread(Callable<T> task) throws ExecutionException, InterruptedException {
+        return execution.submit(task).get();
     }
 
     @PreDestroy

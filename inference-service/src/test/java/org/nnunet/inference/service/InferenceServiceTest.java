@@ -1,5 +1,6 @@
 package org.nnunet.inference.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -93,6 +94,9 @@ class InferenceServiceTest {
 
     @Inject
     Router router;
+
+    @Inject
+    MeterRegistry meters;
 
     @BeforeEach
     void trainAndServeV1() throws Exception {
@@ -416,5 +420,32 @@ class InferenceServiceTest {
         assertEquals(1, dead.size());
         assertEquals(Topics.MODEL_PUBLISHED, dead.get(0).sourceTopic());
         assertTrue(dead.get(0).error().contains("invalid JSON"), dead.get(0).error());
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("memory trim: after memory-trim.idle (2 s in the test profile) without a prediction the model thread"
+            + " calls malloc_trim once, and not again until the next prediction")
+    void idleServiceReturnsFreedNativeMemoryOnce() throws Exception {
+        predict(validCase("trim")).then().statusCode(200);
+        double before = meters.get("nnunet.inference.memory.trims").counter().count();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (meters.get("nnunet.inference.memory.trims").counter().count() == before
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(before + 1, meters.get("nnunet.inference.memory.trims").counter().count(),
+                "one trim once the service was idle for 2 s after the prediction");
+        Thread.sleep(4000);
+        assertEquals(before + 1, meters.get("nnunet.inference.memory.trims").counter().count(),
+                "no second trim without a prediction in between");
+        predict(validCase("trim2")).then().statusCode(200);
+        deadline = System.nanoTime() + 20_000_000_000L;
+        while (meters.get("nnunet.inference.memory.trims").counter().count() == before + 1
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(before + 2, meters.get("nnunet.inference.memory.trims").counter().count(),
+                "the next prediction arms the trim again");
     }
 }

@@ -17,6 +17,7 @@ import org.nnunet.planning.PlansIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,18 @@ class ModelRegistryTest {
 
             public int maxJobCases() {
                 return 10;
+            }
+
+            public MemoryTrim memoryTrim() {
+                return new MemoryTrim() {
+                    public boolean enabled() {
+                        return false;
+                    }
+
+                    public Duration idle() {
+                        return Duration.ofSeconds(10);
+                    }
+                };
             }
         };
     }

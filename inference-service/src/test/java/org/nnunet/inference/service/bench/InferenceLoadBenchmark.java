@@ -2,6 +2,7 @@ package org.nnunet.inference.service.bench;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -87,7 +88,9 @@ class InferenceLoadBenchmark {
             Thread.sleep(500);
         }
         assertEquals(200, post(client, base, cases.get(0)), "warm-up prediction");
-
+        // the baseline: the served model warmed up, then idle (and trimmed, unless memory-trim.enabled=false)
+        Duration idle = ConfigProvider.getConfig().getValue("nnunet.inference.memory-trim.idle", Duration.class);
+        Thread.sleep(idle.toMillis() + 3000);
         System.gc();
         long rssBefore = rssKb();
         long committedBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
@@ -132,10 +135,13 @@ class InferenceLoadBenchmark {
         Thread.sleep(2000);
         long rssAfter = rssKb();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        table.append(String.format("RSS before the load %d MB (heap committed %d MB), after it and a GC %d MB (heap"
-                        + " committed %d MB, used %d MB); %d s per level, %d cores%n", rssBefore / 1024, committedBefore,
-                rssAfter / 1024, heap.getCommitted() >> 20, heap.getUsed() >> 20, seconds,
-                Runtime.getRuntime().availableProcessors()));
+        // IdleMemoryTrimmer returns the freed native memory once no prediction ran for memory-trim.idle
+        Thread.sleep(idle.toMillis() + 3000);
+        long rssTrimmed = rssKb();
+        table.append(String.format("RSS idle before the load %d MB (heap committed %d MB), after it and a GC %d MB (heap"
+                        + " committed %d MB, used %d MB), after %d s idle (memory trim) %d MB; %d s per level, %d cores%n",
+                rssBefore / 1024, committedBefore, rssAfter / 1024, heap.getCommitted() >> 20, heap.getUsed() >> 20,
+                idle.toSeconds() + 5, rssTrimmed / 1024, seconds, Runtime.getRuntime().availableProcessors()));
         System.out.println(table);
     }
 
