@@ -323,7 +323,7 @@ public final class RouteAuthentication {
         }
     }
 
-    private String fill(String template) {
+    String fill(String template) {
         Matcher m = TEMPLATE.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -426,7 +426,7 @@ public final class RouteAuthentication {
             out.add(prefix + "/%2E%2E".repeat(depth) + path);
             out.add(prefix + "/..;".repeat(depth) + path);
             out.add(prefix + "%2f..".repeat(depth) + "%2f" + path.substring(1).replace("/", "%2f"));
-            out.add(prefix + "/..%2f".repeat(depth) + path.substring(1));
+            out.add(prefix + "/" + "..%2f".repeat(depth) + path.substring(1));
             out.add(prefix + ";" + "/..".repeat(depth) + path);
         }
         return List.copyOf(out);
