@@ -95,15 +95,6 @@ class DatasetUploadTest {
     }
 
     @Test
-    void uploadsNeedTheApiToken() throws Exception {
-        given().contentType("application/zip").body(zipOf("dataset.json", new byte[] {1}))
-                .when().post("/v1/datasets/Task901_Tiny").then().statusCode(401);
-        given().header("Authorization", "Bearer wrong").contentType("application/zip")
-                .body(zipOf("dataset.json", new byte[] {1})).when().post("/v1/datasets/Task901_Tiny")
-                .then().statusCode(401);
-    }
-
-    @Test
     void zippedNnUNetTaskIsStoredAndBecomesADatasetVersion() throws Exception {
         String task = TestTasks.unique("Upload");
         Path dir = Files.createTempDirectory("upload");

@@ -59,8 +59,7 @@ public class BearerAuthFilter {
     }
 
     void handle(RoutingContext rc) {
-        if (config.authMode().equals("none") || rc.request().method() == HttpMethod.OPTIONS
-                || isPublic(rc.normalizedPath())) {
+        if (config.authMode().equals("none") || isCorsPreflight(rc) || isPublic(rc.normalizedPath())) {
             rc.next();
             return;
         }
@@ -77,6 +76,15 @@ public class BearerAuthFilter {
         } else {
             rc.next();
         }
+    }
+
+    /**
+     * A browser's CORS preflight carries no credentials by design, so it must pass for a CORS filter (when
+     * {@code quarkus.http.cors} is on) to answer it; any other OPTIONS request needs the token like every method.
+     */
+    static boolean isCorsPreflight(RoutingContext rc) {
+        return rc.request().method() == HttpMethod.OPTIONS && rc.request().getHeader(HttpHeaders.ORIGIN) != null
+                && rc.request().getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
     }
 
     /** True for a configured exact path or a path under a configured {@code /prefix/*}. */
