@@ -91,6 +91,21 @@ public final class RouteAuthentication {
      */
     public record Report(List<Row> rows, List<Trick> tricks, int requests, long millis) {
 
+        /**
+         * For a service without REST resources of its own (event consumers): its OpenAPI document needs the token
+         * and nothing but health and metrics is open.
+         */
+        public void assertOnlyProbesOpen() {
+            if (rows.stream().noneMatch(r -> !r.open() && r.path().equals("/q/openapi"))) {
+                throw new AssertionError("/q/openapi is not among the guarded routes\n" + markdown());
+            }
+            List<Row> open = rows.stream().filter(r -> r.open() && !r.path().startsWith("/q/health")
+                    && !r.path().equals("/q/metrics")).toList();
+            if (!open.isEmpty()) {
+                throw new AssertionError("open beyond health and metrics: " + open + "\n" + markdown());
+            }
+        }
+
         /** The table for docs/reliability.md: one line per route, its methods together when they answer alike. */
         public String markdown() {
             Map<String, List<String>> methods = new LinkedHashMap<>();
