@@ -44,8 +44,6 @@ final class DatasetUpload {
     }
 
     private static final Set<String> TASK_PARTS = Set.of("dataset.json", "imagesTr", "labelsTr", "imagesTs");
-    /** Extracted bytes allowed per allowed uploaded byte (NIfTI gzip rarely compresses better than 10:1). */
-    private static final long MAX_EXPANSION = 20;
 
     private final ObjectStore store;
     private final PlannerConfig config;
@@ -100,7 +98,7 @@ final class DatasetUpload {
 
     private void extract(InputStream in, Path dir) throws IOException {
         long maxBytes = config.maxUploadBytes();
-        long maxExtracted = maxBytes * MAX_EXPANSION;
+        long maxExtracted = config.maxExtractedBytes();
         CountingInput counted = new CountingInput(in, maxBytes);
         long extractedBytes = 0;
         int entries = 0;

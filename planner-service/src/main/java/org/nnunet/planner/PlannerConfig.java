@@ -32,9 +32,17 @@ public interface PlannerConfig {
     @WithDefault("2")
     int threads();
 
-    /** Largest accepted REST upload (zip), in bytes; its extracted files may total 20 times as much. */
+    /** Largest accepted REST upload (zip), in bytes. */
     @WithDefault("2147483648")
     long maxUploadBytes();
+
+    /**
+     * Most bytes an upload may extract to in the pod's temp folder: a disk budget, not a ratio, so a small zip of
+     * very compressible data cannot fill the node's disk. Zipped .nii.gz files hardly expand; 8 GiB leaves room
+     * for zips of uncompressed .nii files.
+     */
+    @WithDefault("8589934592")
+    long maxExtractedBytes();
 
     /** Most entries (files and folders) an uploaded zip may hold: a zip of many empty entries is a bomb too. */
     @WithDefault("100000")
