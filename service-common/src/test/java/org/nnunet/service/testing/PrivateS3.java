@@ -5,9 +5,15 @@ import org.nnunet.storage.MinioObjectStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -103,10 +109,35 @@ public final class PrivateS3 implements AutoCloseable {
     /** Every file the server holds under the bucket, relative keys ('/'-separated), temporary ones included. */
     public List<String> rawKeys() throws IOException {
         Path bucket = dir.resolve("data").resolve(BUCKET);
-        try (var files = Files.walk(bucket)) {
-            return files.filter(Files::isRegularFile).map(p -> bucket.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
-        }
+        List<String> keys = new ArrayList<>();
+        // the server deletes temporary objects (and their emptied folders) while we walk: a vanished entry is skipped
+        Files.walkFileTree(bucket, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    keys.add(bucket.relativize(file).toString().replace('\\', '/'));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path folder, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        Collections.sort(keys);
+        return keys;
     }
 
     private boolean answers() {
