@@ -10,11 +10,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
+import org.nnunet.service.ErrorBody;
 import org.nnunet.storage.ObjectStore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,13 +54,9 @@ public class DatasetResource {
         }
     }
 
-    /** {@code {status, error, message}}, the shape of the auth filter's 401 and the upload limit's 413. */
+    /** An {@link ErrorBody}, the shape of the auth filter's 401 and the upload limit's 413. */
     private static Response error(int status, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        Response.Status s = Response.Status.fromStatusCode(status);
-        body.put("error", s != null ? s.getReasonPhrase() : status == 422 ? "Unprocessable Content" : "Error");
-        body.put("message", message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(status, message))
+                .build();
     }
 }

@@ -5,23 +5,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.nnunet.service.ErrorBody;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** Every error leaves as JSON {@code {status, error, message}}, the same shape the auth filter's 401 has. */
+/** Every error leaves as an {@link ErrorBody}, the same shape the auth filter's 401 has. */
 public class ApiErrors {
 
     private static final Logger LOG = Logger.getLogger(ApiErrors.class);
 
     public static Response json(int status, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        Response.Status s = Response.Status.fromStatusCode(status);
-        body.put("error", s == null ? "Error" : s.getReasonPhrase());
-        body.put("message", message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorBody.of(status, message))
+                .build();
     }
 
     @ServerExceptionMapper

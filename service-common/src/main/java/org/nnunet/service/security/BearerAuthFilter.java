@@ -1,7 +1,5 @@
 package org.nnunet.service.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
@@ -10,10 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.nnunet.service.ErrorBody;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,7 +27,6 @@ public class BearerAuthFilter {
     /** Runs before the REST layer and the static-resource handler. */
     static final int PRIORITY = 1000;
     private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiAuthConfig config;
     private final TokenVerifier verifier;
@@ -98,19 +94,7 @@ public class BearerAuthFilter {
     }
 
     private static void reject(RoutingContext rc, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", 401);
-        body.put("error", "Unauthorized");
-        body.put("message", message);
-        String json;
-        try {
-            json = JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        rc.response().setStatusCode(401)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("WWW-Authenticate", "Bearer realm=\"nnunet\"")
-                .end(json);
+        rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"nnunet\"");
+        ErrorBody.send(rc, 401, message);
     }
 }
