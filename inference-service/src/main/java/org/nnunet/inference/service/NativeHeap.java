@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * pages in its malloc arenas for reuse instead of returning them (docs/performance.md, training memory section 2:
  * ~0.45 GB after a training run); {@link #trim()} asks glibc to hand back what is free.
  */
-final class NativeHeap {
+public final class NativeHeap {
 
     /** glibc's {@code int malloc_trim(size_t pad)}; absent from musl and non-Linux C libraries. */
     private interface GlibcMalloc extends Library {
@@ -51,7 +51,7 @@ final class NativeHeap {
     }
 
     /** Resident set size from {@code /proc/self/status} (Linux), empty elsewhere. */
-    static OptionalLong residentBytes() {
+    public static OptionalLong residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nnunet.inference.ModelPackage;
+import org.nnunet.inference.service.NativeHeap;
 import org.nnunet.storage.ObjectInfo;
 import org.nnunet.storage.ObjectStore;
 
@@ -92,7 +93,7 @@ class InferenceLoadBenchmark {
         Duration idle = ConfigProvider.getConfig().getValue("nnunet.inference.memory-trim.idle", Duration.class);
         Thread.sleep(idle.toMillis() + 3000);
         System.gc();
-        long rssBefore = rssKb();
+        long rssBefore = rssMb();
         long committedBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
         StringBuilder table = new StringBuilder(String.format("%n%-11s %8s %6s %10s %9s %9s %9s %9s%n",
                 "concurrency", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"));
@@ -133,15 +134,15 @@ class InferenceLoadBenchmark {
         }
         System.gc();
         Thread.sleep(2000);
-        long rssAfter = rssKb();
+        long rssAfter = rssMb();
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         // IdleMemoryTrimmer returns the freed native memory once no prediction ran for memory-trim.idle
         Thread.sleep(idle.toMillis() + 3000);
-        long rssTrimmed = rssKb();
+        long rssTrimmed = rssMb();
         table.append(String.format("RSS idle before the load %d MB (heap committed %d MB), after it and a GC %d MB (heap"
                         + " committed %d MB, used %d MB), after %d s idle (memory trim) %d MB; %d s per level, %d cores%n",
-                rssBefore / 1024, committedBefore, rssAfter / 1024, heap.getCommitted() >> 20, heap.getUsed() >> 20,
-                idle.toSeconds() + 5, rssTrimmed / 1024, seconds, Runtime.getRuntime().availableProcessors()));
+                rssBefore, committedBefore, rssAfter, heap.getCommitted() >> 20, heap.getUsed() >> 20,
+                idle.toSeconds() + 5, rssTrimmed, seconds, Runtime.getRuntime().availableProcessors()));
         System.out.println(table);
     }
 
@@ -174,12 +175,7 @@ class InferenceLoadBenchmark {
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return -1;
+    static long rssMb() {
+        return NativeHeap.residentBytes().orElse(-1) >> 20;
     }
 }
