@@ -15,6 +15,7 @@ import org.nnunet.nifti.NiftiDataType;
 import org.nnunet.nifti.NiftiIO;
 import org.nnunet.service.StoreFolders;
 import org.nnunet.service.testing.KafkaTopics;
+import org.nnunet.service.testing.RawHttp;
 import org.nnunet.service.testing.TestTasks;
 import org.nnunet.service.testing.TinyTask;
 import org.nnunet.storage.ObjectStore;
@@ -22,11 +23,7 @@ import org.nnunet.storage.ObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -214,7 +211,8 @@ class DatasetUploadTest {
             assertEquals(tempBefore, uploadTempFolders(), h.name() + ": no temp folder left");
             given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
         }
-        String declared = rawPost("/v1/datasets/" + task, 10L * 1024 * 1024 * 1024);
+        String declared = RawHttp.postHeadersOnly("/v1/datasets/" + task, "test-token-0123456789",
+                "application/zip", 10L * 1024 * 1024 * 1024);
         assertTrue(declared.startsWith("HTTP/1.1 413"), declared);
         assertTrue(declared.contains("exceeds the limit of 3000000 bytes (nnunet.planner.max-upload-bytes)"),
                 declared);
@@ -365,30 +363,6 @@ class DatasetUploadTest {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("nnunet-upload"))
                     .collect(Collectors.toSet());
-        }
-    }
-
-    /** Sends only the headers of a POST declaring {@code length} bytes; returns what the server answers. */
-    private static String rawPost(String path, long length) throws IOException {
-        URL base = new URL(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
-        try (Socket s = new Socket(base.getHost(), base.getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token-0123456789"
-                    + "\r\nContent-Type: application/zip\r\nContent-Length: " + length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[4096];
-            try {
-                for (int n; !answer.toString(StandardCharsets.UTF_8).contains("}") && (n = in.read(buf)) > 0; ) {
-                    answer.write(buf, 0, n);
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                // whatever arrived is the answer
-            }
-            return answer.toString(StandardCharsets.UTF_8);
         }
     }
 }

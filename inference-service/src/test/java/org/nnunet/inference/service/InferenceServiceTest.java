@@ -33,6 +33,7 @@ import org.nnunet.image.Volume;
 import org.nnunet.inference.ModelPackage;
 import org.nnunet.nifti.NiftiDataType;
 import org.nnunet.nifti.NiftiIO;
+import org.nnunet.service.testing.RawHttp;
 import org.nnunet.service.testing.RouteAuthentication;
 import org.opentest4j.AssertionFailedError;
 import org.nnunet.storage.ObjectInfo;
@@ -40,10 +41,6 @@ import org.nnunet.storage.ObjectStore;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -308,7 +305,8 @@ class InferenceServiceTest {
         auth().multiPart("files", "c_0000.nii.gz", m0).post("/v1/tasks/Task999_None/predictions")
                 .then().statusCode(404).body("message", containsString("none promoted yet"));
 
-        String declared = rawPost("/v1/tasks/" + TASK + "/predictions", 10L * 1024 * 1024 * 1024);
+        String declared = RawHttp.postHeadersOnly("/v1/tasks/" + TASK + "/predictions", TOKEN,
+                "multipart/form-data; boundary=xyz", 10L * 1024 * 1024 * 1024);
         assertTrue(declared.startsWith("HTTP/1.1 413"), declared);
         assertTrue(declared.contains("exceeds the limit"), declared);
 
@@ -362,36 +360,6 @@ class InferenceServiceTest {
     }
 
     /** Sends only the headers of a POST declaring {@code length} bytes; returns what the server answers. */
-    static String rawPost(String path, long length) throws IOException {
-        return rawRequest("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
-                + "\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + length + "\r\n\r\n");
-    }
-
-    /** Sends {@code head} as is (no client-side path normalization); returns the answer up to its JSON body's end. */
-    static String rawRequest(String head) throws IOException {
-        URL base = new URL(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
-        try (Socket s = new Socket(base.getHost(), base.getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buf = new byte[4096];
-            int n;
-            try {
-                while ((n = in.read(buf)) > 0) {
-                    answer.write(buf, 0, n);
-                    if (answer.toString(StandardCharsets.UTF_8).contains("}")) {
-                        break;
-                    }
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                // whatever arrived is the answer
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     @Order(4)
