@@ -2,11 +2,10 @@ package org.nnunet.preprocess;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.nnunet.service.testing.EventServiceRouteAuthTest;
 import org.nnunet.service.testing.RouteAuthentication;
 
 import static io.restassured.RestAssured.given;
@@ -17,19 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @EnabledIfSystemProperty(named = "nnunet.s3.endpoint", matches = ".+",
         disabledReason = "needs the servers of .ci/servers.sh (bash .ci/run passes -Dnnunet.s3.endpoint)")
-class PreprocessRouteAuthTest {
-
-    @Inject
-    Router router;
-
-    @Test
-    @DisplayName("every route (OpenAPI, Vert.x router) answers 401 to a missing, wrong or mangled token and to path"
-            + " tricks; only health and metrics are open")
-    void everyRouteNeedsTheToken() {
-        RouteAuthentication.Report report = RouteAuthentication.withToken("test-token-0123456789").check(router);
-        System.out.println("preprocess-service routes:\n" + report.markdown());
-        report.assertOnlyProbesOpen();
-    }
+class PreprocessRouteAuthTest extends EventServiceRouteAuthTest {
 
     @Test
     @DisplayName("a route added to the Vert.x router after start (as an extension would) is listed and needs the"
@@ -37,12 +24,12 @@ class PreprocessRouteAuthTest {
     void routeAddedLaterIsListedAndProtected() {
         Route added = router.get("/added-later/:name").handler(rc -> rc.end("open"));
         try {
-            RouteAuthentication.Report report = RouteAuthentication.withToken("test-token-0123456789")
+            RouteAuthentication.Report report = RouteAuthentication.withToken(TOKEN)
                     .sample("name", "x").check(router);
             assertTrue(report.rows().stream().anyMatch(r -> r.route().equals("/added-later/:name")
                     && r.path().equals("/added-later/x") && r.method().equals("GET") && !r.open()
                     && r.withoutToken() == 401 && r.wrongToken() == 401), report.markdown());
-            given().header("Authorization", "Bearer test-token-0123456789").get("/added-later/x").then()
+            given().header("Authorization", "Bearer " + TOKEN).get("/added-later/x").then()
                     .statusCode(200).body(is("open"));
         } finally {
             added.remove();
